@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CertificationsConfig(AppConfig):
+    name = "certifications"
+    verbose_name = "Certifications"

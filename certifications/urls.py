@@ -1,0 +1,9 @@
+from django.urls import path
+
+from certifications import views
+
+app_name = "certifications"
+
+urlpatterns = [
+    path("", views.certification_list, name="list"),
+]

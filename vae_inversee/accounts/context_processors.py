@@ -1,0 +1,27 @@
+from django.urls import reverse
+
+from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.homes import HOME_URL_NAMES
+
+
+# Navigation entries per role: (label, URL name). Later features add their pages here.
+NAVIGATION = {
+    Role.PROJECT_HOLDER: [("Mes parcours", HOME_URL_NAMES[Role.PROJECT_HOLDER])],
+    Role.COMPANION: [("Parcours accompagnés", HOME_URL_NAMES[Role.COMPANION])],
+    Role.OPCO: [("Dossiers à instruire", HOME_URL_NAMES[Role.OPCO])],
+    Role.CERTIFIER: [("Recevabilités et jurys", HOME_URL_NAMES[Role.CERTIFIER])],
+    Role.MINISTRY: [("Pilotage national", HOME_URL_NAMES[Role.MINISTRY])],
+}
+COMMON_NAVIGATION = [("Certifications", "certifications:list")]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    entries = NAVIGATION.get(user.role, []) + COMMON_NAVIGATION
+    items = []
+    for label, url_name in entries:
+        url = reverse(url_name)
+        items.append({"label": label, "link": url, "active": request.path.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,200 @@
+from django.contrib.auth.base_user import BaseUserManager
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.lib.identifiers import validate_idcc, validate_siret
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("L'adresse électronique est obligatoire.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    def get_by_natural_key(self, email):
+        # Logins are case-insensitive on the e-mail.
+        return self.get(email__iexact=email)
+
+
+class User(AbstractUser):
+    """A person who logs in with an e-mail address; belongs to at most one organisation."""
+
+    username = None
+    email = models.EmailField("adresse électronique", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "utilisateur"
+        verbose_name_plural = "utilisateurs"
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        full_name = self.get_full_name()
+        return f"{full_name} <{self.email}>" if full_name else self.email
+
+    @property
+    def membership_or_none(self):
+        try:
+            return self.membership
+        except Membership.DoesNotExist:
+            return None
+
+    @property
+    def role(self) -> str | None:
+        membership = self.membership_or_none
+        return membership.role if membership else None
+
+    @property
+    def organisation(self):
+        membership = self.membership_or_none
+        return membership.organisation if membership else None
+
+    def has_role(self, *roles) -> bool:
+        return self.role in roles
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def opcos(self):
+        return self.filter(kind=OrganisationKind.OPCO)
+
+
+class Organisation(models.Model):
+    """One of the five kinds of organisation that use the platform (product.md section 2)."""
+
+    name = models.CharField("nom", max_length=255)
+    kind = models.CharField("type", max_length=20, choices=OrganisationKind)
+    siret = models.CharField(
+        "SIRET", max_length=14, blank=True, validators=[validate_siret], help_text="14 chiffres, sans espace."
+    )
+    # The OPCO's code as in the national list (AKTO, ATLAS...); set only for OPCOs.
+    code = models.CharField("code", max_length=20, blank=True)
+    scope = models.TextField("champ d'intervention", blank=True)
+    region = models.CharField("région", max_length=100, blank=True)
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "organisation"
+        verbose_name_plural = "organisations"
+        ordering = ["kind", "name"]
+        constraints = [
+            # Used by the IDCC → OPCO lookup and the employer's OPCO (the code is the OPCO's key).
+            models.UniqueConstraint(
+                fields=["code"],
+                condition=Q(kind=OrganisationKind.OPCO),
+                name="accounts_organisation_unique_opco_code",
+                violation_error_message="Un OPCO portant ce code existe déjà.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=OrganisationKind.OPCO) | ~Q(code=""),
+                name="accounts_organisation_opco_has_code",
+                violation_error_message="Un OPCO doit avoir un code (ex. AKTO).",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=OrganisationKind.values),
+                name="accounts_organisation_kind_valid",
+                violation_error_message="Type d'organisation inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """The one organisation a user belongs to, and the role the user holds there."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership", verbose_name="utilisateur")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name="organisation"
+    )
+    role = models.CharField("rôle", max_length=20, choices=Role)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rattachement"
+        verbose_name_plural = "rattachements"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values),
+                name="accounts_membership_role_valid",
+                violation_error_message="Rôle inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user.email} — {self.get_role_display()} ({self.organisation})"
+
+    def clean(self):
+        # The role must be the one of the organisation's kind: an OPCO has OPCO staff, etc.
+        if self.organisation_id and self.role and self.role != self.organisation.kind:
+            raise ValidationError(
+                {
+                    "role": (
+                        f"Le rôle « {Role(self.role).label} » ne correspond pas au type de l'organisation "
+                        f"« {self.organisation.get_kind_display()} »."
+                    )
+                }
+            )
+
+
+class CollectiveAgreement(models.Model):
+    """A collective agreement (convention collective), by its IDCC."""
+
+    idcc = models.CharField("IDCC", max_length=4, primary_key=True, validators=[validate_idcc])
+    label = models.TextField("intitulé")
+
+    class Meta:
+        verbose_name = "convention collective"
+        verbose_name_plural = "conventions collectives"
+        ordering = ["idcc"]
+
+    def __str__(self):
+        return f"{self.idcc} — {self.label}"
+
+
+class IdccOpco(models.Model):
+    """The OPCO an employer depends on, from the IDCC of its collective agreement."""
+
+    idcc = models.CharField("IDCC", max_length=4, primary_key=True, validators=[validate_idcc])
+    opco = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="idccs",
+        limit_choices_to={"kind": OrganisationKind.OPCO},
+        verbose_name="OPCO",
+    )
+
+    class Meta:
+        verbose_name = "correspondance IDCC → OPCO"
+        verbose_name_plural = "correspondances IDCC → OPCO"
+        ordering = ["idcc"]
+
+    def __str__(self):
+        return f"{self.idcc} → {self.opco.code}"

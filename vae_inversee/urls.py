@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+admin.site.site_header = "VAE inversée — administration"
+admin.site.site_title = "VAE inversée"
+admin.site.index_title = "Données de la plateforme"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("vae_inversee.api")),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    path("certifications/", include("certifications.urls")),
+    path("", include("pathways.urls")),
+    path("", include("funding.urls")),
+    path("", include("evaluation.urls")),
+    path("", include("vae_inversee.accounts.urls")),
+]
