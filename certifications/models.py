@@ -57,19 +57,27 @@ class CertificationQuerySet(models.QuerySet):
     def vae_eligible(self):
         return self.with_vae_eligibility().filter(is_vae_eligible=True)
 
+    def for_catalogue(self):
+        """What the catalogue page and API show, in a fixed number of queries whatever the page size:
+        eligibility annotated, certifiers and the active skill blocks (`active_skill_blocks`) prefetched."""
+        active_blocks = SkillBlock.objects.filter(active=True).order_by("code")
+        return self.with_vae_eligibility().prefetch_related(
+            "certifiers", models.Prefetch("skill_blocks", queryset=active_blocks, to_attr="active_skill_blocks")
+        )
+
     def search(self, text):
         text = (text or "").strip()
         if not text:
             return self
-        return self.filter(Q(code__iexact=text) | Q(title__icontains=text) | Q(skill_blocks__code__iexact=text)).distinct()
+        return self.filter(
+            Q(code__iexact=text) | Q(title__icontains=text) | Q(skill_blocks__code__iexact=text)
+        ).distinct()
 
 
 class Certification(models.Model):
     """A certification sheet (fiche) of the RNCP or the RS."""
 
-    code = models.CharField(
-        "code de la fiche", max_length=12, unique=True, validators=[validate_certification_code]
-    )
+    code = models.CharField("code de la fiche", max_length=12, unique=True, validators=[validate_certification_code])
     register = models.CharField("répertoire", max_length=4, choices=Register)
     title = models.TextField("intitulé")
     abbreviation = models.CharField("type de certification", max_length=255, blank=True)

@@ -6,4 +6,5 @@ app_name = "certifications"
 
 urlpatterns = [
     path("", views.certification_list, name="list"),
+    path("<int:pk>/", views.certification_detail, name="detail"),
 ]

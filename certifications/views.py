@@ -1,8 +1,37 @@
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
 
+from certifications.enums import VAE_ACCESS_ROUTE
+from certifications.filters import CertificationCatalogueFilter
 from certifications.models import Certification
+
+CATALOGUE_PAGE_SIZE = 25
 
 
 def certification_list(request):
-    certifications = Certification.objects.with_vae_eligibility().order_by("code")[:50]
-    return render(request, "certifications/list.html", {"certifications": certifications})
+    filterset = CertificationCatalogueFilter(request.GET, queryset=Certification.objects.for_catalogue())
+    page = Paginator(filterset.qs, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+        "filtered": any(value for name, value in request.GET.items() if name != "page"),
+    }
+    return render(request, "certifications/list.html", context)
+
+
+def certification_detail(request, pk):
+    certification = get_object_or_404(
+        Certification.objects.with_vae_eligibility().prefetch_related("certifiers", "access_routes", "skill_blocks"),
+        pk=pk,
+    )
+    routes = list(certification.access_routes.all())
+    number = certification.code.removeprefix(certification.register)
+    context = {
+        "certification": certification,
+        "access_routes": routes,
+        "by_experience": any(route.label == VAE_ACCESS_ROUTE for route in routes),
+        "vae_access_route": VAE_ACCESS_ROUTE,
+        "france_competences_url": f"https://www.francecompetences.fr/recherche/{certification.register.lower()}/{number}/",
+    }
+    return render(request, "certifications/detail.html", context)

@@ -3,10 +3,15 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from certifications.api import CertificationViewSet
 from vae_inversee.accounts.api import MeView, ObtainTokenView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
+router.register("certifications", CertificationViewSet, basename="certification")
+router.register("project-holders", ProjectHolderViewSet, basename="project-holder")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("employers", EmployerViewSet, basename="employer")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

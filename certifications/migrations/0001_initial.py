@@ -6,84 +6,183 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessRoute',
+            name="AccessRoute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=255, unique=True, verbose_name='libellé')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("label", models.CharField(max_length=255, unique=True, verbose_name="libellé")),
             ],
             options={
-                'verbose_name': "voie d'accès",
-                'verbose_name_plural': "voies d'accès",
-                'ordering': ['label'],
+                "verbose_name": "voie d'accès",
+                "verbose_name_plural": "voies d'accès",
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='Certifier',
+            name="Certifier",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('siret', models.CharField(max_length=14, unique=True, validators=[vae_inversee.lib.identifiers.validate_siret], verbose_name='SIRET')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('organisation', models.ForeignKey(blank=True, limit_choices_to={'kind': 'certifier'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='certifiers', to='accounts.organisation', verbose_name='organisation sur la plateforme')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "siret",
+                    models.CharField(
+                        max_length=14,
+                        unique=True,
+                        validators=[vae_inversee.lib.identifiers.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "certifier"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="certifiers",
+                        to="accounts.organisation",
+                        verbose_name="organisation sur la plateforme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificateur',
-                'verbose_name_plural': 'certificateurs',
-                'ordering': ['name'],
+                "verbose_name": "certificateur",
+                "verbose_name_plural": "certificateurs",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Certification',
+            name="Certification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, validators=[vae_inversee.lib.identifiers.validate_certification_code], verbose_name='code de la fiche')),
-                ('register', models.CharField(choices=[('RNCP', 'Répertoire national des certifications professionnelles (RNCP)'), ('RS', 'Répertoire spécifique (RS)')], max_length=4, verbose_name='répertoire')),
-                ('title', models.TextField(verbose_name='intitulé')),
-                ('abbreviation', models.CharField(blank=True, max_length=255, verbose_name='type de certification')),
-                ('level', models.PositiveSmallIntegerField(blank=True, choices=[(3, 'Niveau 3 (CAP, BEP)'), (4, 'Niveau 4 (baccalauréat)'), (5, 'Niveau 5 (bac + 2)'), (6, 'Niveau 6 (bac + 3, licence)'), (7, 'Niveau 7 (bac + 5, master)'), (8, 'Niveau 8 (doctorat)')], null=True, verbose_name='niveau')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('registration_type', models.CharField(blank=True, max_length=100, verbose_name="type d'enregistrement")),
-                ('registered_until', models.DateField(blank=True, null=True, verbose_name="fin d'enregistrement")),
-                ('france_competences_id', models.CharField(blank=True, max_length=20, verbose_name='identifiant France Compétences')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='mise à jour')),
-                ('access_routes', models.ManyToManyField(blank=True, related_name='certifications', to='certifications.accessroute', verbose_name="voies d'accès")),
-                ('certifiers', models.ManyToManyField(blank=True, related_name='certifications', to='certifications.certifier', verbose_name='certificateurs')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        validators=[vae_inversee.lib.identifiers.validate_certification_code],
+                        verbose_name="code de la fiche",
+                    ),
+                ),
+                (
+                    "register",
+                    models.CharField(
+                        choices=[
+                            ("RNCP", "Répertoire national des certifications professionnelles (RNCP)"),
+                            ("RS", "Répertoire spécifique (RS)"),
+                        ],
+                        max_length=4,
+                        verbose_name="répertoire",
+                    ),
+                ),
+                ("title", models.TextField(verbose_name="intitulé")),
+                ("abbreviation", models.CharField(blank=True, max_length=255, verbose_name="type de certification")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (3, "Niveau 3 (CAP, BEP)"),
+                            (4, "Niveau 4 (baccalauréat)"),
+                            (5, "Niveau 5 (bac + 2)"),
+                            (6, "Niveau 6 (bac + 3, licence)"),
+                            (7, "Niveau 7 (bac + 5, master)"),
+                            (8, "Niveau 8 (doctorat)"),
+                        ],
+                        null=True,
+                        verbose_name="niveau",
+                    ),
+                ),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "registration_type",
+                    models.CharField(blank=True, max_length=100, verbose_name="type d'enregistrement"),
+                ),
+                ("registered_until", models.DateField(blank=True, null=True, verbose_name="fin d'enregistrement")),
+                (
+                    "france_competences_id",
+                    models.CharField(blank=True, max_length=20, verbose_name="identifiant France Compétences"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="mise à jour")),
+                (
+                    "access_routes",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="certifications",
+                        to="certifications.accessroute",
+                        verbose_name="voies d'accès",
+                    ),
+                ),
+                (
+                    "certifiers",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="certifications",
+                        to="certifications.certifier",
+                        verbose_name="certificateurs",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certification',
-                'verbose_name_plural': 'certifications',
-                'ordering': ['code'],
+                "verbose_name": "certification",
+                "verbose_name_plural": "certifications",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='SkillBlock',
+            name="SkillBlock",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, unique=True, validators=[vae_inversee.lib.identifiers.validate_skill_block_code], verbose_name='code du bloc')),
-                ('title', models.TextField(verbose_name='intitulé')),
-                ('active', models.BooleanField(default=True, verbose_name='actif')),
-                ('certification', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='skill_blocks', to='certifications.certification', verbose_name='certification')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=20,
+                        unique=True,
+                        validators=[vae_inversee.lib.identifiers.validate_skill_block_code],
+                        verbose_name="code du bloc",
+                    ),
+                ),
+                ("title", models.TextField(verbose_name="intitulé")),
+                ("active", models.BooleanField(default=True, verbose_name="actif")),
+                (
+                    "certification",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="skill_blocks",
+                        to="certifications.certification",
+                        verbose_name="certification",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bloc de compétences',
-                'verbose_name_plural': 'blocs de compétences',
-                'ordering': ['code'],
+                "verbose_name": "bloc de compétences",
+                "verbose_name_plural": "blocs de compétences",
+                "ordering": ["code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='certification',
-            constraint=models.CheckConstraint(condition=models.Q(('level__isnull', True), models.Q(('level__gte', 3), ('level__lte', 8)), _connector='OR'), name='certifications_certification_level_range', violation_error_message="Le niveau d'une certification est compris entre 3 et 8."),
+            model_name="certification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("level__isnull", True), models.Q(("level__gte", 3), ("level__lte", 8)), _connector="OR"
+                ),
+                name="certifications_certification_level_range",
+                violation_error_message="Le niveau d'une certification est compris entre 3 et 8.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certification',
-            constraint=models.CheckConstraint(condition=models.Q(('register__in', ['RNCP', 'RS'])), name='certifications_certification_register_valid', violation_error_message='Le répertoire doit être RNCP ou RS.'),
+            model_name="certification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("register__in", ["RNCP", "RS"])),
+                name="certifications_certification_register_valid",
+                violation_error_message="Le répertoire doit être RNCP ou RS.",
+            ),
         ),
     ]
