@@ -1,0 +1,427 @@
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from pathways.enums import (
+    CERTIFIER_PHASES,
+    AdmissibilityDecision,
+    DocumentKind,
+    HighestQualification,
+    PathwayPhase,
+)
+from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
+
+
+class ProjectHolder(models.Model):
+    """A laureate of the national call: its acceptance notice sets how many pathways it may open."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="project_holder",
+        limit_choices_to={"kind": OrganisationKind.PROJECT_HOLDER},
+        verbose_name="organisation",
+    )
+    laureate_reference = models.CharField("référence lauréat", max_length=50, unique=True)
+    pathway_ceiling = models.PositiveIntegerField(
+        "plafond de parcours", help_text="Nombre de parcours accordé par l'avis de la DGEFP."
+    )
+    accepted_on = models.DateField("date de l'avis favorable", null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "porteur de projet"
+        verbose_name_plural = "porteurs de projet"
+        ordering = ["organisation__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pathway_ceiling__gt=0),
+                name="pathways_projectholder_ceiling_positive",
+                violation_error_message="Le plafond de parcours doit être supérieur à zéro.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.organisation.name
+
+
+class OwnedByProjectHolderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Project holder staff see their own records; the Ministry reads all; others see those
+        of the pathways they may see."""
+        role = getattr(user, "role", None)
+        if role == Role.MINISTRY:
+            return self
+        if role == Role.PROJECT_HOLDER:
+            return self.filter(project_holder_id=user.membership.organisation_id)
+        if role in (Role.COMPANION, Role.OPCO, Role.CERTIFIER):
+            return self.filter(pathways__in=Pathway.objects.visible_to(user)).distinct()
+        return self.none()
+
+
+class Employer(models.Model):
+    """A private-law employer that signs the contrat de professionnalisation."""
+
+    project_holder = models.ForeignKey(
+        ProjectHolder, on_delete=models.PROTECT, related_name="employers", verbose_name="porteur de projet"
+    )
+    name = models.CharField("raison sociale", max_length=255)
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
+    idcc = models.CharField(
+        "IDCC", max_length=4, validators=[validate_idcc], help_text="Convention collective ; 9999 si aucune."
+    )
+    # Derived from the IDCC (accounts.IdccOpco); named by the employer only when the IDCC is 9999.
+    opco = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="opco_employers",
+        limit_choices_to={"kind": OrganisationKind.OPCO},
+        verbose_name="OPCO",
+    )
+    address = models.TextField("adresse", blank=True)
+    private_law = models.BooleanField(
+        "employeur de droit privé", default=True, help_text="Seuls les employeurs de droit privé sont éligibles."
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OwnedByProjectHolderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "employeur"
+        verbose_name_plural = "employeurs"
+        ordering = ["name"]
+        constraints = [
+            # One record per establishment and project holder (the forms' duplicate check).
+            models.UniqueConstraint(
+                fields=["project_holder", "siret"],
+                name="pathways_employer_unique_siret_per_project_holder",
+                violation_error_message="Cet établissement (SIRET) est déjà enregistré par votre structure.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.siret})"
+
+
+class Candidate(models.Model):
+    """A person of 16 or more who signs a contrat de professionnalisation."""
+
+    project_holder = models.ForeignKey(
+        ProjectHolder, on_delete=models.PROTECT, related_name="candidates", verbose_name="porteur de projet"
+    )
+    first_name = models.CharField("prénom", max_length=150)
+    last_name = models.CharField("nom", max_length=150)
+    birth_date = models.DateField("date de naissance")
+    email = models.EmailField("adresse électronique", blank=True)
+    highest_qualification = models.CharField(
+        "plus haut diplôme", max_length=20, choices=HighestQualification, default=HighestQualification.NONE
+    )
+    # Regulated personal data (décret 2019-341): optional, write-only in the API, never listed.
+    nir = models.CharField("numéro de sécurité sociale (NIR)", max_length=15, blank=True, validators=[validate_nir])
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    history = HistoricalRecords(excluded_fields=["nir"])
+
+    objects = OwnedByProjectHolderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "candidat"
+        verbose_name_plural = "candidats"
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(highest_qualification__in=HighestQualification.values),
+                name="pathways_candidate_qualification_valid",
+                violation_error_message="Niveau de diplôme inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class PathwayQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The pathways a user may see (product.md section 2); everything else is a 404."""
+        role = getattr(user, "role", None)
+        if role == Role.MINISTRY:
+            return self
+        organisation_id = user.membership.organisation_id if role else None
+        if role == Role.PROJECT_HOLDER:
+            return self.filter(project_holder_id=organisation_id)
+        if role == Role.COMPANION:
+            return self.filter(companion__membership__organisation_id=organisation_id)
+        if role == Role.OPCO:
+            return self.filter(employer__opco_id=organisation_id)
+        if role == Role.CERTIFIER:
+            return self.filter(
+                phase__in=CERTIFIER_PHASES, certification__certifiers__organisation_id=organisation_id
+            ).distinct()
+        return self.none()
+
+    def open(self):
+        return self.exclude(phase__in=[PathwayPhase.COMPLETED, PathwayPhase.ABANDONED])
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(reference__icontains=text)
+            | Q(candidate__last_name__icontains=text)
+            | Q(candidate__first_name__icontains=text)
+            | Q(employer__name__icontains=text)
+            | Q(certification__code__iexact=text)
+            | Q(certification__title__icontains=text)
+        )
+
+
+class Pathway(models.Model):
+    """One candidate's VAE inversée pathway, walked through the five phases."""
+
+    reference = models.CharField("référence", max_length=20, unique=True, null=True, blank=True, editable=False)
+    project_holder = models.ForeignKey(
+        ProjectHolder, on_delete=models.PROTECT, related_name="pathways", verbose_name="porteur de projet"
+    )
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="pathways", verbose_name="candidat")
+    employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="pathways", verbose_name="employeur")
+    certification = models.ForeignKey(
+        "certifications.Certification",
+        on_delete=models.PROTECT,
+        related_name="pathways",
+        verbose_name="certification visée",
+    )
+    target_blocks = models.ManyToManyField(
+        "certifications.SkillBlock", related_name="pathways", blank=True, verbose_name="blocs de compétences visés"
+    )
+    companion = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accompanied_pathways",
+        limit_choices_to={"membership__role": Role.COMPANION},
+        verbose_name="accompagnateur",
+    )
+    # Written only by pathways.services.pathway_transition (the workflow).
+    phase = models.CharField(
+        "phase", max_length=20, choices=PathwayPhase, default=PathwayPhase.POSITIONING, editable=False
+    )
+    phase_changed_at = models.DateTimeField("dans la phase depuis", auto_now_add=True)
+    abandon_reason = models.TextField("motif d'abandon", blank=True, editable=False)
+    jury_session_date = models.DateField("date de la session de jury", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[target_blocks])
+
+    objects = PathwayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "parcours"
+        verbose_name_plural = "parcours"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list pages filter each project holder's pathways by phase.
+            models.Index(fields=["project_holder", "phase"], name="pathways_holder_phase_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(phase__in=PathwayPhase.values),
+                name="pathways_pathway_phase_valid",
+                violation_error_message="Phase de parcours inconnue.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(phase=PathwayPhase.ABANDONED) | ~Q(abandon_reason=""),
+                name="pathways_pathway_abandon_has_reason",
+                violation_error_message="Un parcours abandonné doit indiquer le motif de l'abandon.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Parcours #{self.pk}"
+
+
+class Contract(models.Model):
+    """The contrat de professionnalisation of a pathway (checked by pathways.contracts)."""
+
+    pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="contract", verbose_name="parcours")
+    signed_on = models.DateField("conclu le")
+    start_date = models.DateField("date de début")
+    end_date = models.DateField("date de fin")
+    weekly_hours = models.DecimalField(
+        "durée hebdomadaire (heures)",
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("48"))],
+    )
+    monthly_gross_salary = models.DecimalField("salaire mensuel brut (€)", max_digits=8, decimal_places=2)
+    tutor_name = models.CharField("nom du tuteur", max_length=255)
+    tutor_is_employer = models.BooleanField("le tuteur est l'employeur", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "contrat de professionnalisation"
+        verbose_name_plural = "contrats de professionnalisation"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__gte=models.F("signed_on")),
+                name="pathways_contract_starts_after_signature",
+                violation_error_message="Le contrat doit commencer le jour de sa signature ou après.",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gt=models.F("start_date")),
+                name="pathways_contract_ends_after_start",
+                violation_error_message="La date de fin du contrat doit être postérieure à sa date de début.",
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_gross_salary__gt=0),
+                name="pathways_contract_salary_positive",
+                violation_error_message="Le salaire mensuel brut doit être supérieur à zéro.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Contrat du parcours {self.pathway}"
+
+
+def document_upload_to(instance, filename):
+    # A random name: the original file name never reaches the disk or a URL.
+    return f"documents/{instance.pathway_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="documents", verbose_name="parcours")
+    kind = models.CharField("type de pièce", max_length=30, choices=DocumentKind)
+    file = models.FileField("fichier", upload_to=document_upload_to)
+    original_name = models.CharField("nom d'origine", max_length=255)
+    content_type = models.CharField("type de contenu", max_length=50)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        verbose_name_plural = "pièces justificatives"
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DocumentKind.values),
+                name="pathways_document_kind_valid",
+                violation_error_message="Type de pièce inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class SupportOpinion(models.Model):
+    """The companion's opinion on the job ↔ certification match and the pedagogical path."""
+
+    pathway = models.OneToOneField(
+        Pathway, on_delete=models.CASCADE, related_name="support_opinion", verbose_name="parcours"
+    )
+    job_match = models.BooleanField("adéquation poste ↔ certification favorable")
+    pedagogical_path = models.BooleanField("parcours pédagogique favorable")
+    comment = models.TextField("commentaire", blank=True)
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="rendu par"
+    )
+    given_at = models.DateTimeField("rendu le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "avis d'accompagnement"
+        verbose_name_plural = "avis d'accompagnement"
+
+    def __str__(self):
+        return f"Avis d'accompagnement — {self.pathway}"
+
+    @property
+    def favourable(self) -> bool:
+        return self.job_match and self.pedagogical_path
+
+
+class Admissibility(models.Model):
+    """The certifier's admissibility (recevabilité) decision."""
+
+    pathway = models.OneToOneField(
+        Pathway, on_delete=models.CASCADE, related_name="admissibility", verbose_name="parcours"
+    )
+    decision = models.CharField("décision", max_length=20, choices=AdmissibilityDecision)
+    comment = models.TextField("commentaire", blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="décidé par"
+    )
+    decided_at = models.DateTimeField("décidé le", auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "décision de recevabilité"
+        verbose_name_plural = "décisions de recevabilité"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision__in=AdmissibilityDecision.values),
+                name="pathways_admissibility_decision_valid",
+                violation_error_message="Décision de recevabilité inconnue.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} — {self.pathway}"
+
+
+class PathwayTransition(models.Model):
+    """Append-only log: one row per phase change (who, when, from, to, why)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="transitions", verbose_name="parcours")
+    from_phase = models.CharField("phase de départ", max_length=20, choices=PathwayPhase)
+    to_phase = models.CharField("phase d'arrivée", max_length=20, choices=PathwayPhase)
+    # RESTRICT: a user who moved a pathway cannot be deleted (traceability).
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    class Meta:
+        verbose_name = "changement de phase"
+        verbose_name_plural = "changements de phase"
+        ordering = ["at", "id"]
+        indexes = [
+            # Median days per phase (indicators) read the log per pathway in time order.
+            models.Index(fields=["pathway", "at"], name="pathways_transition_time_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.pathway} : {self.from_phase} → {self.to_phase}"
+
+
+class SmicRate(models.Model):
+    """Gross SMIC by date of effect; the contract check takes the row in force on the start date."""
+
+    effective_from = models.DateField("en vigueur à partir du", unique=True)
+    hourly_gross = models.DecimalField("SMIC horaire brut (€)", max_digits=6, decimal_places=2)
+    monthly_gross_35h = models.DecimalField("SMIC mensuel brut 35 h (€)", max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = "SMIC"
+        verbose_name_plural = "SMIC (historique)"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hourly_gross__gt=0) & Q(monthly_gross_35h__gt=0),
+                name="pathways_smicrate_positive",
+                violation_error_message="Le SMIC doit être positif.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"SMIC au {self.effective_from:%d/%m/%Y} : {self.monthly_gross_35h} € brut / mois"

@@ -1,0 +1,206 @@
+"""The phase graph of a pathway, stated once (product.md section 3).
+
+Each transition names its sources, its target, the roles that may take it and its guards. A guard
+is a function `guard(pathway, comment) -> str | None` returning the French reason it is unmet.
+Another app adds a guard with one line, e.g. from its AppConfig.ready():
+
+    workflow.add_guard(PathwayPhase.DELIVERY, funding_file_approved)
+
+Pure Python: no query is made here except through the guards, which read the pathway.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from pathways.enums import OPEN_PHASES, AdmissibilityDecision, DocumentKind, PathwayPhase
+from vae_inversee.accounts.enums import Role
+
+# ---- guards: each returns None when met, or the reason it is not -------------------------------
+
+
+def candidate_employer_certification_set(pathway, comment=""):
+    if not (pathway.candidate_id and pathway.employer_id and pathway.certification_id):
+        return "Le candidat, l'employeur et la certification visée doivent être renseignés."
+    return None
+
+
+def target_blocks_chosen(pathway, comment=""):
+    # A certification with skill blocks needs the targeted blocks chosen (all of them for a full target).
+    if pathway.certification_id and pathway.certification.skill_blocks.exists():
+        if not pathway.target_blocks.exists():
+            return "Les blocs de compétences visés doivent être choisis."
+    return None
+
+
+def _document_present(kind):
+    def guard(pathway, comment=""):
+        if not pathway.documents.filter(kind=kind).exists():
+            return f"La pièce « {DocumentKind(kind).label} » doit être déposée."
+        return None
+
+    guard.__name__ = f"document_present_{kind}"
+    return guard
+
+
+feasibility_study_present = _document_present(DocumentKind.FEASIBILITY_STUDY)
+skills_diagnosis_present = _document_present(DocumentKind.SKILLS_DIAGNOSIS)
+
+
+def companion_assigned(pathway, comment=""):
+    if not pathway.companion_id:
+        return "Un accompagnateur doit être désigné pour le parcours."
+    return None
+
+
+def support_opinion_favourable(pathway, comment=""):
+    opinion = getattr(pathway, "support_opinion", None)
+    if opinion is None:
+        return (
+            "L'accompagnateur n'a pas encore rendu son avis (adéquation poste ↔ certification et parcours pédagogique)."
+        )
+    reasons = []
+    if not opinion.job_match:
+        reasons.append("l'adéquation du poste à la certification")
+    if not opinion.pedagogical_path:
+        reasons.append("le parcours pédagogique")
+    if reasons:
+        return "L'avis de l'accompagnateur n'est pas favorable sur " + " et ".join(reasons) + "."
+    return None
+
+
+def certifier_admissible(pathway, comment=""):
+    decision = getattr(pathway, "admissibility", None)
+    if decision is None:
+        return "Le certificateur n'a pas encore rendu sa décision de recevabilité."
+    if decision.decision != AdmissibilityDecision.ADMISSIBLE:
+        return "Le certificateur a déclaré le dossier non recevable."
+    return None
+
+
+def contract_recorded_and_valid(pathway, comment=""):
+    from pathways.contracts import check_contract  # contract checks read the SMIC table and other pathways
+
+    contract = getattr(pathway, "contract", None)
+    if contract is None:
+        return "Le contrat de professionnalisation doit être enregistré."
+    errors = check_contract(pathway=pathway, contract=contract)
+    if errors:
+        details = " ; ".join(message for messages in errors.values() for message in messages)
+        return f"Le contrat de professionnalisation n'est pas valide : {details}"
+    return None
+
+
+def contract_started(pathway, comment=""):
+    contract = getattr(pathway, "contract", None)
+    if contract is None or contract.start_date > timezone.localdate():
+        start = f" (début prévu le {contract.start_date:%d/%m/%Y})" if contract else ""
+        return f"Le contrat de professionnalisation n'a pas encore commencé{start}."
+    return None
+
+
+def jury_session_set(pathway, comment=""):
+    if not pathway.jury_session_date:
+        return "Le certificateur n'a pas encore fixé la date de la session de jury."
+    return None
+
+
+def reason_given(pathway, comment=""):
+    if not (comment or "").strip():
+        return "Le motif de l'abandon est obligatoire."
+    return None
+
+
+# ---- the table -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Transition:
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    roles: frozenset
+    guards: list = field(default_factory=list)
+
+    def unmet(self, pathway, comment="") -> list[str]:
+        """Every unmet condition, in the table's order."""
+        return [reason for guard in self.guards if (reason := guard(pathway, comment))]
+
+
+P = PathwayPhase
+TRANSITIONS = [
+    Transition(
+        "start_support", "Passer en accompagnement", frozenset({P.POSITIONING}), P.SUPPORT,
+        frozenset({Role.PROJECT_HOLDER}),
+        [candidate_employer_certification_set, target_blocks_chosen, feasibility_study_present,
+         skills_diagnosis_present, companion_assigned],
+    ),
+    Transition(
+        "request_admissibility", "Passer en recevabilité", frozenset({P.SUPPORT}), P.ADMISSIBILITY,
+        frozenset({Role.COMPANION}),
+        [support_opinion_favourable],
+    ),
+    Transition(
+        "start_delivery", "Passer en mise en œuvre", frozenset({P.ADMISSIBILITY}), P.DELIVERY,
+        frozenset({Role.PROJECT_HOLDER}),
+        [certifier_admissible, contract_recorded_and_valid],
+    ),
+    Transition(
+        "start_evaluation", "Passer en évaluation", frozenset({P.DELIVERY}), P.EVALUATION,
+        frozenset({Role.COMPANION}),
+        [contract_started, jury_session_set],
+    ),
+    Transition(
+        "complete", "Clore le parcours", frozenset({P.EVALUATION}), P.COMPLETED,
+        frozenset({Role.CERTIFIER}),
+        [],
+    ),
+    Transition(
+        "abandon", "Déclarer un abandon", frozenset(OPEN_PHASES), P.ABANDONED,
+        frozenset({Role.PROJECT_HOLDER, Role.COMPANION}),
+        [reason_given],
+    ),
+]  # fmt: skip
+
+
+def find(source: str, target: str) -> Transition | None:
+    for transition in TRANSITIONS:
+        if source in transition.sources and transition.target == target:
+            return transition
+    return None
+
+
+def add_guard(target: str, guard, *, source: str | None = None) -> None:
+    """Register a guard on the transition(s) into `target` (used by funding and evaluation)."""
+    for transition in TRANSITIONS:
+        if transition.target == target and (source is None or source in transition.sources):
+            if guard not in transition.guards:
+                transition.guards.append(guard)
+
+
+@dataclass
+class Move:
+    """A transition as seen by one user on one pathway, for the pathway page and the API."""
+
+    transition: Transition
+    allowed_role: bool
+    unmet: list[str]
+
+    @property
+    def possible(self) -> bool:
+        return self.allowed_role and not self.unmet
+
+
+def moves_for(pathway, user) -> list[Move]:
+    """The forward transitions out of the pathway's phase (abandon excluded), with what is missing."""
+    moves = []
+    for transition in TRANSITIONS:
+        if pathway.phase in transition.sources and transition.target != P.ABANDONED:
+            moves.append(Move(transition, user.role in transition.roles, transition.unmet(pathway)))
+    return moves
+
+
+def can_abandon(pathway, user) -> bool:
+    transition = find(pathway.phase, P.ABANDONED)
+    return bool(transition and user.role in transition.roles)

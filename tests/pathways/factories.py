@@ -1,0 +1,180 @@
+"""Factories for pathways. `walk_to(pathway, phase)` moves a pathway through the real service."""
+
+import datetime
+from decimal import Decimal
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from certifications.enums import VAE_ACCESS_ROUTE, Register
+from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from pathways import services
+from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
+from pathways.models import Candidate, Contract, Employer, Pathway, ProjectHolder
+from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_siret
+from vae_inversee.accounts.models import Organisation
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def pdf_upload(name="piece.pdf", content=PDF_BYTES):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+class ProjectHolderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectHolder
+
+    organisation = factory.SubFactory(OrganisationFactory, kind="project_holder")
+    laureate_reference = factory.Sequence(lambda n: f"AAP-VAEI-2023-{n:03d}")
+    pathway_ceiling = 50
+    accepted_on = datetime.date(2023, 9, 1)
+
+
+class CertificationFactory(factory.django.DjangoModelFactory):
+    """An active certification open to VAE ("Par expérience"), with 3 skill blocks, and its certifier."""
+
+    class Meta:
+        model = Certification
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"RNCP{80000 + n}")
+    register = Register.RNCP
+    title = factory.Sequence(lambda n: f"Titre professionnel de test {n}")
+    level = 3
+    active = True
+
+    @factory.post_generation
+    def setup(self, create, extracted, blocks=3, certifier_organisation=None, eligible=True, **kwargs):
+        if not create:
+            return
+        if eligible:
+            self.access_routes.add(AccessRoute.objects.get_or_create(label=VAE_ACCESS_ROUTE)[0])
+        organisation = certifier_organisation or OrganisationFactory(kind="certifier")
+        certifier, _ = Certifier.objects.get_or_create(
+            siret=organisation.siret, defaults={"name": organisation.name, "organisation": organisation}
+        )
+        self.certifiers.add(certifier)
+        for index in range(1, blocks + 1):
+            SkillBlock.objects.create(certification=self, code=f"{self.code}BC{index:02d}", title=f"Bloc {index}")
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+
+    project_holder = factory.SubFactory(ProjectHolderFactory)
+    first_name = "Aminata"
+    last_name = factory.Sequence(lambda n: f"Diallo{n}")
+    birth_date = datetime.date(1990, 3, 12)
+    email = factory.Sequence(lambda n: f"candidat{n}@exemple.fr")
+    highest_qualification = HighestQualification.BELOW_BAC_PRO
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    project_holder = factory.SubFactory(ProjectHolderFactory)
+    name = factory.Sequence(lambda n: f"Entreprise {n}")
+    siret = factory.Sequence(lambda n: luhn_siret(5000 + n))
+    idcc = "1516"
+    opco = factory.LazyFunction(lambda: Organisation.objects.get(kind="opco", code="AKTO"))
+    address = "1 rue de la Paix, 75002 Paris"
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    """A pathway in positioning with everything set to move on (documents excepted)."""
+
+    class Meta:
+        model = Pathway
+        skip_postgeneration_save = True
+
+    project_holder = factory.SubFactory(ProjectHolderFactory)
+    candidate = factory.SubFactory(CandidateFactory, project_holder=factory.SelfAttribute("..project_holder"))
+    employer = factory.SubFactory(EmployerFactory, project_holder=factory.SelfAttribute("..project_holder"))
+    certification = factory.SubFactory(CertificationFactory)
+    companion = factory.SubFactory(UserFactory, role="companion")
+    reference = factory.Sequence(lambda n: f"VAEI-2025-{n:06d}")
+
+    @factory.post_generation
+    def target_blocks(self, create, extracted, **kwargs):
+        if create:
+            self.target_blocks.set(extracted if extracted is not None else self.certification.skill_blocks.all())
+
+
+def contract_data(**overrides):
+    data = {
+        "signed_on": datetime.date(2025, 9, 1),
+        "start_date": datetime.date(2025, 9, 15),
+        "end_date": datetime.date(2026, 9, 14),
+        "weekly_hours": Decimal("35"),
+        "monthly_gross_salary": Decimal("1900.00"),
+        "tutor_name": "Marie Tuteur",
+        "tutor_is_employer": False,
+    }
+    data.update(overrides)
+    return data
+
+
+def add_contract(pathway, **overrides):
+    return Contract.objects.create(pathway=pathway, **contract_data(**overrides))
+
+
+def staff_of(pathway):
+    """One user per role who may see the pathway (creating them as needed)."""
+    certifier_org = pathway.certification.certifiers.first().organisation
+    return {
+        "project_holder": UserFactory(organisation=pathway.project_holder.organisation),
+        "companion": pathway.companion,
+        "opco": UserFactory(organisation=pathway.employer.opco),
+        "certifier": UserFactory(organisation=certifier_org),
+        "ministry": UserFactory(role="ministry"),
+    }
+
+
+ACTING_ROLE = {
+    PathwayPhase.SUPPORT: "project_holder",
+    PathwayPhase.ADMISSIBILITY: "companion",
+    PathwayPhase.DELIVERY: "project_holder",
+    PathwayPhase.EVALUATION: "companion",
+    PathwayPhase.COMPLETED: "certifier",
+}
+FORWARD = [PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY, PathwayPhase.EVALUATION,
+           PathwayPhase.COMPLETED]  # fmt: skip
+
+
+def fulfil_guards(pathway, step, staff):
+    """Do, through the services, what the move into `step` needs."""
+    if step == PathwayPhase.SUPPORT:
+        for kind in (DocumentKind.FEASIBILITY_STUDY, DocumentKind.SKILLS_DIAGNOSIS):
+            services.document_add(
+                acting_user=staff["project_holder"], pathway=pathway, kind=kind, uploaded_file=pdf_upload()
+            )
+    elif step == PathwayPhase.ADMISSIBILITY:
+        services.support_opinion_record(
+            acting_user=staff["companion"], pathway=pathway, job_match=True, pedagogical_path=True
+        )
+    elif step == PathwayPhase.DELIVERY:
+        services.admissibility_record(
+            acting_user=staff["certifier"], pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
+        )
+        if not Contract.objects.filter(pathway=pathway).exists():
+            add_contract(pathway)
+    elif step == PathwayPhase.EVALUATION:
+        services.jury_session_set(
+            acting_user=staff["certifier"], pathway=pathway, session_date=pathway.contract.end_date
+        )
+
+
+def walk_to(pathway, phase, staff=None):
+    """Fulfil each guard and take each transition up to `phase`, through the services."""
+    staff = staff or staff_of(pathway)
+    if phase == PathwayPhase.POSITIONING:
+        return pathway
+    for step in FORWARD[: FORWARD.index(phase) + 1]:
+        pathway = Pathway.objects.get(pk=pathway.pk)
+        fulfil_guards(pathway, step, staff)
+        pathway = services.pathway_transition(acting_user=staff[ACTING_ROLE[step]], pathway=pathway, to=step)
+    return pathway
