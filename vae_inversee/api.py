@@ -9,9 +9,6 @@ from vae_inversee.accounts.api import MeView, ObtainTokenView
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("certifications", CertificationViewSet, basename="certification")
-router.register("project-holders", ProjectHolderViewSet, basename="project-holder")
-router.register("candidates", CandidateViewSet, basename="candidate")
-router.register("employers", EmployerViewSet, basename="employer")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

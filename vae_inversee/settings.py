@@ -24,9 +24,7 @@ if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
     if not SECRET_KEY or not ALLOWED_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production exige les variables SECRET_KEY et ALLOWED_HOSTS."
-        )
+        raise ImproperlyConfigured("DJANGO_ENV=production exige les variables SECRET_KEY et ALLOWED_HOSTS.")
 else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
@@ -51,6 +49,7 @@ INSTALLED_APPS = [
     "widget_tweaks",
     "dsfr",
     "vae_inversee.accounts",
+    "vae_inversee.demo",
     "certifications",
     "pathways",
     "funding",
@@ -92,8 +91,9 @@ TEMPLATES = [
 ]
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+# An empty DATABASE_URL counts as unset: the embedded SQLite file.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+    "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
@@ -119,6 +119,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# In development WhiteNoise serves files straight from the finders (no collectstatic needed).
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 STORAGES = {
@@ -193,6 +196,13 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set used by several fields (phase, from_phase, to_phase, to...).
+    "ENUM_NAME_OVERRIDES": {
+        "PathwayPhaseEnum": "pathways.enums.PathwayPhase",
+        "HighestQualificationEnum": "pathways.enums.HighestQualification",
+        "DocumentKindEnum": "pathways.enums.DocumentKind",
+        "AdmissibilityDecisionEnum": "pathways.enums.AdmissibilityDecision",
+    },
 }
 
 DSFR_MARK_OPTIONAL_FIELDS = True
@@ -214,8 +224,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_CONTENT_TYPE_NOSNIFF = True

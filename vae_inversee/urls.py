@@ -18,3 +18,6 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("vae_inversee.accounts.urls")),
 ]
+
+handler404 = "vae_inversee.lib.api.page_not_found"
+handler500 = "vae_inversee.lib.api.server_error"

@@ -3,7 +3,6 @@ from django.urls import reverse
 from vae_inversee.accounts.enums import Role
 from vae_inversee.accounts.homes import HOME_URL_NAMES
 
-
 # Navigation entries per role: (label, URL name). Later features add their pages here.
 NAVIGATION = {
     Role.PROJECT_HOLDER: [("Mes parcours", HOME_URL_NAMES[Role.PROJECT_HOLDER])],

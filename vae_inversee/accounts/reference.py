@@ -26,7 +26,9 @@ class LoadReport:
 
     def lines(self):
         names = sorted(set(self.created) | set(self.updated))
-        return [f"{name} : {self.created.get(name, 0)} créé(s), {self.updated.get(name, 0)} mis à jour" for name in names]
+        return [
+            f"{name} : {self.created.get(name, 0)} créé(s), {self.updated.get(name, 0)} mis à jour" for name in names
+        ]
 
 
 def _read_csv(name):

@@ -3,7 +3,8 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -50,3 +51,21 @@ def exception_handler(exc, context):
 
 def error_response(data: dict, status_code: int = status.HTTP_400_BAD_REQUEST) -> Response:
     return Response(data, status=status_code)
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/")
+
+
+def page_not_found(request, exception=None):
+    """handler404: JSON under /api/, the portal's French page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Ressource introuvable."}, status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def server_error(request):
+    """handler500: JSON under /api/ so that clients never parse an HTML page."""
+    if _is_api(request):
+        return JsonResponse({"detail": "Erreur interne du serveur. L'incident a été enregistré."}, status=500)
+    return defaults.server_error(request)

@@ -58,8 +58,7 @@ def validate_nir(value: str) -> None:
         )
     except stdnum_exceptions.InvalidFormat:
         raise ValidationError(
-            "Le numéro de sécurité sociale (NIR) n'a pas un format valide "
-            "(chiffres, et 2A ou 2B pour la Corse).",
+            "Le numéro de sécurité sociale (NIR) n'a pas un format valide (chiffres, et 2A ou 2B pour la Corse).",
             code="nir_format",
         )
     except stdnum_exceptions.InvalidChecksum:

@@ -2,102 +2,252 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import vae_inversee.accounts.models
-import vae_inversee.lib.identifiers
 from django.conf import settings
 from django.db import migrations, models
 
+import vae_inversee.accounts.models
+import vae_inversee.lib.identifiers
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CollectiveAgreement',
+            name="CollectiveAgreement",
             fields=[
-                ('idcc', models.CharField(max_length=4, primary_key=True, serialize=False, validators=[vae_inversee.lib.identifiers.validate_idcc], verbose_name='IDCC')),
-                ('label', models.TextField(verbose_name='intitulé')),
+                (
+                    "idcc",
+                    models.CharField(
+                        max_length=4,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[vae_inversee.lib.identifiers.validate_idcc],
+                        verbose_name="IDCC",
+                    ),
+                ),
+                ("label", models.TextField(verbose_name="intitulé")),
             ],
             options={
-                'verbose_name': 'convention collective',
-                'verbose_name_plural': 'conventions collectives',
-                'ordering': ['idcc'],
+                "verbose_name": "convention collective",
+                "verbose_name_plural": "conventions collectives",
+                "ordering": ["idcc"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('email', models.EmailField(max_length=254, unique=True, verbose_name='adresse électronique')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                ("date_joined", models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined")),
+                ("email", models.EmailField(max_length=254, unique=True, verbose_name="adresse électronique")),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'utilisateur',
-                'verbose_name_plural': 'utilisateurs',
-                'ordering': ['last_name', 'first_name', 'email'],
+                "verbose_name": "utilisateur",
+                "verbose_name_plural": "utilisateurs",
+                "ordering": ["last_name", "first_name", "email"],
             },
             managers=[
-                ('objects', vae_inversee.accounts.models.UserManager()),
+                ("objects", vae_inversee.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='nom')),
-                ('kind', models.CharField(choices=[('project_holder', 'Porteur de projet'), ('companion', "Structure d'accompagnement"), ('opco', 'Opérateur de compétences (OPCO)'), ('certifier', 'Certificateur'), ('ministry', 'Ministère (pilotage national)')], max_length=20, verbose_name='type')),
-                ('siret', models.CharField(blank=True, help_text='14 chiffres, sans espace.', max_length=14, validators=[vae_inversee.lib.identifiers.validate_siret], verbose_name='SIRET')),
-                ('code', models.CharField(blank=True, max_length=20, verbose_name='code')),
-                ('scope', models.TextField(blank=True, verbose_name="champ d'intervention")),
-                ('region', models.CharField(blank=True, max_length=100, verbose_name='région')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créée le')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=255, verbose_name="nom")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("project_holder", "Porteur de projet"),
+                            ("companion", "Structure d'accompagnement"),
+                            ("opco", "Opérateur de compétences (OPCO)"),
+                            ("certifier", "Certificateur"),
+                            ("ministry", "Ministère (pilotage national)"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "siret",
+                    models.CharField(
+                        blank=True,
+                        help_text="14 chiffres, sans espace.",
+                        max_length=14,
+                        validators=[vae_inversee.lib.identifiers.validate_siret],
+                        verbose_name="SIRET",
+                    ),
+                ),
+                ("code", models.CharField(blank=True, max_length=20, verbose_name="code")),
+                ("scope", models.TextField(blank=True, verbose_name="champ d'intervention")),
+                ("region", models.CharField(blank=True, max_length=100, verbose_name="région")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créée le")),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['kind', 'name'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'opco')), fields=('code',), name='accounts_organisation_unique_opco_code', violation_error_message='Un OPCO portant ce code existe déjà.'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'opco'), _negated=True), models.Q(('code', ''), _negated=True), _connector='OR'), name='accounts_organisation_opco_has_code', violation_error_message='Un OPCO doit avoir un code (ex. AKTO).'), models.CheckConstraint(condition=models.Q(('kind__in', ['project_holder', 'companion', 'opco', 'certifier', 'ministry'])), name='accounts_organisation_kind_valid', violation_error_message="Type d'organisation inconnu.")],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["kind", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "opco")),
+                        fields=("code",),
+                        name="accounts_organisation_unique_opco_code",
+                        violation_error_message="Un OPCO portant ce code existe déjà.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "opco"), _negated=True),
+                            models.Q(("code", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="accounts_organisation_opco_has_code",
+                        violation_error_message="Un OPCO doit avoir un code (ex. AKTO).",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("kind__in", ["project_holder", "companion", "opco", "certifier", "ministry"])
+                        ),
+                        name="accounts_organisation_kind_valid",
+                        violation_error_message="Type d'organisation inconnu.",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdccOpco',
+            name="IdccOpco",
             fields=[
-                ('idcc', models.CharField(max_length=4, primary_key=True, serialize=False, validators=[vae_inversee.lib.identifiers.validate_idcc], verbose_name='IDCC')),
-                ('opco', models.ForeignKey(limit_choices_to={'kind': 'opco'}, on_delete=django.db.models.deletion.PROTECT, related_name='idccs', to='accounts.organisation', verbose_name='OPCO')),
+                (
+                    "idcc",
+                    models.CharField(
+                        max_length=4,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[vae_inversee.lib.identifiers.validate_idcc],
+                        verbose_name="IDCC",
+                    ),
+                ),
+                (
+                    "opco",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "opco"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="idccs",
+                        to="accounts.organisation",
+                        verbose_name="OPCO",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'correspondance IDCC → OPCO',
-                'verbose_name_plural': 'correspondances IDCC → OPCO',
-                'ordering': ['idcc'],
+                "verbose_name": "correspondance IDCC → OPCO",
+                "verbose_name_plural": "correspondances IDCC → OPCO",
+                "ordering": ["idcc"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('project_holder', 'Chargé·e de projet (porteur)'), ('companion', 'Accompagnateur·rice'), ('opco', 'Gestionnaire OPCO'), ('certifier', 'Chargé·e de certification'), ('ministry', 'Pilotage national (DGEFP)')], max_length=20, verbose_name='rôle')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='créé le')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='membership', to=settings.AUTH_USER_MODEL, verbose_name='utilisateur')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.organisation', verbose_name='organisation')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("project_holder", "Chargé·e de projet (porteur)"),
+                            ("companion", "Accompagnateur·rice"),
+                            ("opco", "Gestionnaire OPCO"),
+                            ("certifier", "Chargé·e de certification"),
+                            ("ministry", "Pilotage national (DGEFP)"),
+                        ],
+                        max_length=20,
+                        verbose_name="rôle",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="créé le")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="membership",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="utilisateur",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'rattachement',
-                'verbose_name_plural': 'rattachements',
-                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['project_holder', 'companion', 'opco', 'certifier', 'ministry'])), name='accounts_membership_role_valid', violation_error_message='Rôle inconnu.')],
+                "verbose_name": "rattachement",
+                "verbose_name_plural": "rattachements",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("role__in", ["project_holder", "companion", "opco", "certifier", "ministry"])
+                        ),
+                        name="accounts_membership_role_valid",
+                        violation_error_message="Rôle inconnu.",
+                    )
+                ],
             },
         ),
     ]

@@ -1,0 +1,50 @@
+import os
+import shutil
+
+import pytest
+
+from tests.accounts.factories import UserFactory
+
+# Under CI every service must be there: a missing one fails the run instead of skipping it.
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, reason: str):
+    """Skip outside CI when a service is missing; fail under CI."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def project_holder_user(db):
+    return UserFactory(role="project_holder")
+
+
+@pytest.fixture
+def companion_user(db):
+    return UserFactory(role="companion")
+
+
+@pytest.fixture
+def opco_user(db):
+    return UserFactory(role="opco")
+
+
+@pytest.fixture
+def certifier_user(db):
+    return UserFactory(role="certifier")
+
+
+@pytest.fixture
+def ministry_user(db):
+    return UserFactory(role="ministry")
+
+
+@pytest.fixture
+def chromium_path():
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    require_service(path is not None, "Chromium (paquet Debian chromium) is not installed")
+    return path

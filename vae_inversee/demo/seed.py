@@ -1,0 +1,618 @@
+"""The demo data set of `make run` (product.md section 7). Idempotent: keyed on natural keys.
+
+Organisations and people are fictitious; SIRETs are built to pass the Luhn check, IDCCs and
+OPCOs are real, and the catalogue is the real France Compétences sample plus a handful of
+certifications open to VAE, marked as demonstration sheets.
+"""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import override_settings
+from stdnum import luhn
+
+from certifications.enums import VAE_ACCESS_ROUTE, Register
+from certifications.importer import import_rncp_export
+from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from pathways import services
+from pathways.contracts import minimum_monthly_salary
+from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
+from pathways.models import Candidate, Employer, Pathway, ProjectHolder, SmicRate
+from pathways.reference import load_smic_rates
+from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
+from vae_inversee.accounts.reference import load_reference_data
+from vae_inversee.accounts.selectors import opco_for_idcc
+from vae_inversee.lib.pdf import render_pdf
+
+DEMO_PASSWORD = "demo-vae-2026"
+SAMPLE_EXPORT = Path(__file__).resolve().parents[2] / "certifications" / "data" / "export-fiches-csv-2024-02-22.zip"
+
+
+def siret(first13: str) -> str:
+    """A valid SIRET from 13 digits: the 9th digit is replaced so the SIREN passes Luhn, the 14th so the SIRET does."""
+    siren = first13[:8] + luhn.calc_check_digit(first13[:8])
+    body = siren + first13[9:13]
+    return body + luhn.calc_check_digit(body)
+
+
+# (name, kind, siret, region)
+ORGANISATIONS = [
+    ("GEIQ Propreté Île-de-France", OrganisationKind.PROJECT_HOLDER, siret("5123456780001"), "Île-de-France"),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        OrganisationKind.PROJECT_HOLDER,
+        siret("5234567890001"),
+        "Hauts-de-France",
+    ),
+    ("Association Compétences Occitanie", OrganisationKind.PROJECT_HOLDER, siret("5345678900001"), "Occitanie"),
+    ("Cap Parcours VAE", OrganisationKind.COMPANION, siret("8123456780001"), "Île-de-France"),
+    ("AAP Sud Accompagnement", OrganisationKind.COMPANION, siret("8234567890001"), "Occitanie"),
+    (
+        "Ministère du Travail — titres professionnels",
+        OrganisationKind.CERTIFIER,
+        siret("1100000720001"),
+        "Île-de-France",
+    ),
+    (
+        "UIMM — certificats de qualification paritaire de la métallurgie",
+        OrganisationKind.CERTIFIER,
+        siret("7752369930002"),
+        "Île-de-France",
+    ),
+    ("Éducation nationale — diplômes professionnels", OrganisationKind.CERTIFIER, "11004301500012", "Île-de-France"),
+    ("Ministère du Travail — DGEFP", OrganisationKind.MINISTRY, siret("1100000720002"), "Île-de-France"),
+]
+
+# Laureates of the national call: (organisation, laureate reference, pathway ceiling, notice date)
+PROJECT_HOLDERS = [
+    ("GEIQ Propreté Île-de-France", "AAP-VAEI-2023-014", 40, "2023-09-12"),
+    ("Groupement Emploi Formation Hauts-de-France", "AAP-VAEI-2023-027", 25, "2023-10-03"),
+    ("Association Compétences Occitanie", "AAP-VAEI-2024-006", 20, "2024-02-20"),
+]
+
+# (e-mail, first name, last name, organisation name or OPCO code)
+PEOPLE = [
+    ("porteur@demo.vae", "Camille", "Laurent", "GEIQ Propreté Île-de-France"),
+    ("porteur.hdf@demo.vae", "Nicolas", "Lefebvre", "Groupement Emploi Formation Hauts-de-France"),
+    ("porteur.occitanie@demo.vae", "Inès", "Garcia", "Association Compétences Occitanie"),
+    ("accompagnateur@demo.vae", "Julien", "Moreau", "Cap Parcours VAE"),
+    ("accompagnatrice@demo.vae", "Sophie", "Bernard", "Cap Parcours VAE"),
+    ("accompagnateur.sud@demo.vae", "Karim", "Benali", "AAP Sud Accompagnement"),
+    ("opco@demo.vae", "Claire", "Dubois", "AKTO"),
+    ("opco.ep@demo.vae", "Thomas", "Petit", "OPCOEP"),
+    ("opco.uniformation@demo.vae", "Aurélie", "Roux", "UNIFORMATION"),
+    ("opco.sante@demo.vae", "Marc", "Fontaine", "OPCOSANTE"),
+    ("certificateur@demo.vae", "Nathalie", "Girard", "Ministère du Travail — titres professionnels"),
+    (
+        "certificateur.uimm@demo.vae",
+        "Philippe",
+        "Mercier",
+        "UIMM — certificats de qualification paritaire de la métallurgie",
+    ),
+    ("certificateur.en@demo.vae", "Hélène", "Blanc", "Éducation nationale — diplômes professionnels"),
+    ("ministere@demo.vae", "Élise", "Marchand", "Ministère du Travail — DGEFP"),
+]
+
+# Demonstration sheets open to VAE: (code, title, abbreviation, level, certifier org, [(block title)])
+DEMO_CERTIFICATIONS = [
+    (
+        "RNCP90001",
+        "Agent de propreté et d'hygiène",
+        "Titre professionnel",
+        3,
+        "Ministère du Travail — titres professionnels",
+        [
+            "Réaliser une prestation de nettoyage manuel",
+            "Réaliser une prestation de nettoyage mécanisé",
+            "Réaliser une prestation de remise en état mécanisée",
+        ],
+    ),
+    (
+        "RNCP90002",
+        "Assistant de vie aux familles",
+        "Titre professionnel",
+        3,
+        "Ministère du Travail — titres professionnels",
+        [
+            "Entretenir le logement et le linge d'un particulier",
+            "Accompagner la personne dans les actes essentiels du quotidien",
+            "Relayer les parents dans la prise en charge des enfants à leur domicile",
+        ],
+    ),
+    (
+        "RNCP90003",
+        "Cuisinier",
+        "Titre professionnel",
+        3,
+        "Ministère du Travail — titres professionnels",
+        [
+            "Préparer, cuire et dresser des entrées froides et chaudes",
+            "Préparer, cuire et dresser des plats chauds et des desserts",
+            "Organiser la production culinaire en restauration traditionnelle",
+            "Assurer l'hygiène et la sécurité en cuisine",
+        ],
+    ),
+    (
+        "RNCP90004",
+        "Agent de restauration",
+        "Titre professionnel",
+        3,
+        "Ministère du Travail — titres professionnels",
+        [
+            "Préparer en assemblage des hors-d'œuvre, des desserts et des préparations culinaires",
+            "Réaliser des grillades et remettre en température des préparations culinaires",
+            "Accueillir les clients et distribuer les plats en restauration self-service",
+            "Réaliser le lavage de la vaisselle et l'entretien des locaux",
+        ],
+    ),
+    (
+        "RNCP90005",
+        "Opérateur régleur sur machine-outil à commande numérique",
+        "CQPM",
+        3,
+        "UIMM — certificats de qualification paritaire de la métallurgie",
+        [
+            "Préparer la production sur machine-outil à commande numérique",
+            "Régler la machine et lancer la production",
+            "Conduire la production et contrôler les pièces",
+            "Assurer la maintenance de premier niveau",
+            "Communiquer et rendre compte de son activité",
+        ],
+    ),
+    (
+        "RNCP90006",
+        "Accompagnant éducatif petite enfance",
+        "CAP",
+        3,
+        "Éducation nationale — diplômes professionnels",
+        [
+            "Accompagner le développement du jeune enfant",
+            "Exercer son activité en accueil collectif",
+            "Exercer son activité en accueil individuel",
+        ],
+    ),
+]
+DEMO_ACCESS_ROUTES = [VAE_ACCESS_ROUTE, "En contrat de professionnalisation", "Après un parcours de formation continue"]
+
+# (project holder, name, 13 first SIRET digits, IDCC, address)
+EMPLOYERS = [
+    (
+        "GEIQ Propreté Île-de-France",
+        "Nettoyage Services Franciliens",
+        "4123456780001",
+        "3043",
+        "12 rue de la Roquette, 75011 Paris",
+    ),
+    ("GEIQ Propreté Île-de-France", "Brasserie du Canal", "4234567890001", "1979", "48 quai de Valmy, 75010 Paris"),
+    (
+        "GEIQ Propreté Île-de-France",
+        "Institut de formation Avenir Métiers",
+        "4345678900001",
+        "1516",
+        "5 avenue Jean-Jaurès, 93100 Montreuil",
+    ),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Aide à Domicile Métropole",
+        "4456789010001",
+        "2941",
+        "27 boulevard de la Liberté, 59000 Lille",
+    ),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Chimie du Nord Industrie",
+        "4567890120001",
+        "0044",
+        "3 rue de l'Usine, 59300 Valenciennes",
+    ),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Crèche Les Petits Pas",
+        "4678901230001",
+        "1261",
+        "9 rue Nationale, 62000 Arras",
+    ),
+    (
+        "Association Compétences Occitanie",
+        "Clinique Saint-Roch",
+        "4789012340001",
+        "2264",
+        "560 avenue du Colonel-Pavelet, 34000 Montpellier",
+    ),
+    (
+        "Association Compétences Occitanie",
+        "Boulangerie Martin",
+        "4890123450001",
+        "0843",
+        "2 place du Capitole, 31000 Toulouse",
+    ),
+    (
+        "Association Compétences Occitanie",
+        "Restaurant La Garrigue",
+        "4901234560001",
+        "1979",
+        "14 rue de l'Aiguillerie, 34000 Montpellier",
+    ),
+]
+
+# (project holder, first name, last name, birth date, qualification)
+CANDIDATES = [
+    ("GEIQ Propreté Île-de-France", "Aminata", "Diallo", "1994-03-12", HighestQualification.NONE),
+    ("GEIQ Propreté Île-de-France", "Kevin", "Martin", "2004-07-25", HighestQualification.BELOW_BAC_PRO),
+    ("GEIQ Propreté Île-de-France", "Fatima", "El Amrani", "1987-11-02", HighestQualification.BELOW_BAC_PRO),
+    ("GEIQ Propreté Île-de-France", "Lucas", "Robert", "2006-01-30", HighestQualification.NONE),
+    ("GEIQ Propreté Île-de-France", "Mariana", "Pereira", "1979-05-18", HighestQualification.NONE),
+    ("GEIQ Propreté Île-de-France", "Jordan", "Leroy", "2001-09-09", HighestQualification.BAC_PRO_OR_ABOVE),
+    ("GEIQ Propreté Île-de-France", "Sandrine", "Morel", "1972-02-14", HighestQualification.BELOW_BAC_PRO),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Océane",
+        "Dupont",
+        "2003-04-04",
+        HighestQualification.BAC_PRO_OR_ABOVE,
+    ),
+    ("Groupement Emploi Formation Hauts-de-France", "Mehdi", "Haddad", "1990-12-21", HighestQualification.NONE),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Chloé",
+        "Lambert",
+        "1998-06-06",
+        HighestQualification.BELOW_BAC_PRO,
+    ),
+    (
+        "Groupement Emploi Formation Hauts-de-France",
+        "Patrick",
+        "Vasseur",
+        "1968-08-17",
+        HighestQualification.BELOW_BAC_PRO,
+    ),
+    ("Groupement Emploi Formation Hauts-de-France", "Léa", "Caron", "2005-10-01", HighestQualification.NONE),
+    ("Association Compétences Occitanie", "Yanis", "Ferrand", "2002-02-28", HighestQualification.BELOW_BAC_PRO),
+    ("Association Compétences Occitanie", "Nadia", "Bouzid", "1985-07-07", HighestQualification.BAC_PRO_OR_ABOVE),
+    ("Association Compétences Occitanie", "Hugo", "Fabre", "1999-11-11", HighestQualification.NONE),
+    ("Association Compétences Occitanie", "Marie", "Rouquette", "1976-03-03", HighestQualification.BELOW_BAC_PRO),
+]
+
+
+# More candidates so that every phase has several pathways: (first name, last name, birth year, qualification).
+EXTRA_FIRST_NAMES = [
+    "Samir",
+    "Julie",
+    "Moussa",
+    "Élodie",
+    "Thierry",
+    "Anaïs",
+    "Bruno",
+    "Kadiatou",
+    "Romain",
+    "Linda",
+    "Yacine",
+    "Céline",
+    "Dylan",
+    "Fatou",
+    "Gérald",
+    "Manon",
+    "Ibrahim",
+    "Nadège",
+]
+EXTRA_LAST_NAMES = [
+    "Girard",
+    "Bonnet",
+    "Traoré",
+    "Lopez",
+    "Faure",
+    "Mercier",
+    "Chevalier",
+    "Camara",
+    "Gauthier",
+    "Perrin",
+    "Morin",
+    "Nicolas",
+    "Henry",
+    "Sow",
+    "Roussel",
+    "Lemoine",
+    "Benhamou",
+    "Collet",
+]
+QUALIFICATIONS = [HighestQualification.NONE, HighestQualification.BELOW_BAC_PRO, HighestQualification.BAC_PRO_OR_ABOVE]
+
+# Demo pathways: (project holder, employer name, certification code, target phase), each on its own candidate.
+_P = PathwayPhase
+PATHWAY_PLAN = (
+    [("GEIQ Propreté Île-de-France", "Nettoyage Services Franciliens", "RNCP90001", phase) for phase in
+     [_P.POSITIONING, _P.POSITIONING, _P.SUPPORT, _P.SUPPORT, _P.ADMISSIBILITY, _P.ADMISSIBILITY, _P.DELIVERY,
+      _P.DELIVERY, _P.DELIVERY, _P.EVALUATION, _P.EVALUATION, _P.COMPLETED, _P.ABANDONED]]
+    + [("GEIQ Propreté Île-de-France", "Brasserie du Canal", "RNCP90004", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.EVALUATION, _P.COMPLETED]]
+    + [("GEIQ Propreté Île-de-France", "Institut de formation Avenir Métiers", "RNCP90002", phase) for phase in
+       [_P.POSITIONING, _P.ADMISSIBILITY, _P.DELIVERY]]
+    + [("Groupement Emploi Formation Hauts-de-France", "Aide à Domicile Métropole", "RNCP90002", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.DELIVERY, _P.EVALUATION, _P.ABANDONED]]
+    + [("Groupement Emploi Formation Hauts-de-France", "Chimie du Nord Industrie", "RNCP90005", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT, _P.DELIVERY, _P.COMPLETED]]
+    + [("Groupement Emploi Formation Hauts-de-France", "Crèche Les Petits Pas", "RNCP90006", phase) for phase in
+       [_P.POSITIONING, _P.ADMISSIBILITY, _P.DELIVERY]]
+    + [("Association Compétences Occitanie", "Clinique Saint-Roch", "RNCP90001", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.ABANDONED]]
+    + [("Association Compétences Occitanie", "Boulangerie Martin", "RS6117", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT]]
+    + [("Association Compétences Occitanie", "Restaurant La Garrigue", "RNCP90003", phase) for phase in
+       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.EVALUATION, _P.COMPLETED, _P.ABANDONED]]
+)  # fmt: skip
+COMPANIONS = {
+    "GEIQ Propreté Île-de-France": ["accompagnateur@demo.vae", "accompagnatrice@demo.vae"],
+    "Groupement Emploi Formation Hauts-de-France": ["accompagnateur@demo.vae", "accompagnatrice@demo.vae"],
+    "Association Compétences Occitanie": ["accompagnateur.sud@demo.vae"],
+}
+HOLDER_STAFF = {
+    "GEIQ Propreté Île-de-France": "porteur@demo.vae",
+    "Groupement Emploi Formation Hauts-de-France": "porteur.hdf@demo.vae",
+    "Association Compétences Occitanie": "porteur.occitanie@demo.vae",
+}
+ABANDON_REASONS = [
+    "Rupture du contrat pendant la période d'essai.",
+    "Le candidat a trouvé un emploi en CDI dans une autre entreprise.",
+    "Déménagement du candidat hors de la région.",
+    "Raisons de santé.",
+]
+TUTORS = ["Sylvie Marchal", "Didier Lacroix", "Karima Saïdi", "Pascal Renaud", "Agnès Colin", "Hervé Dumas",
+          "Nora Belkacem", "Olivier Brun", "Isabelle Giraud", "Franck Noël", "Valérie Picard", "Jean-Luc Arnaud",
+          "Sabrina Klein", "Laurent Vidal", "Corinne Masson", "Rachid Ouali", "Émilie Barbier"]  # fmt: skip
+
+
+class _Report(list):
+    def tally(self, label, created):
+        key = (label, created)
+        self.counts[key] = self.counts.get(key, 0) + 1
+
+    def __init__(self):
+        super().__init__()
+        self.counts = {}
+
+    def finish(self):
+        labels = sorted({label for label, _ in self.counts})
+        for label in labels:
+            self.append(
+                f"{label} : {self.counts.get((label, True), 0)} créé(s), {self.counts.get((label, False), 0)} déjà présent(s)"
+            )
+        return self
+
+
+def seed_demo() -> list[str]:
+    # The demo's hundred phase changes would each send a notification e-mail: not at start-up.
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        with transaction.atomic():
+            return _seed()
+
+
+def _seed() -> list[str]:
+    report = _Report()
+    # Reference data normally comes with the migrations; a flushed database (browser tests) lacks it.
+    load_reference_data(Organisation, IdccOpco, CollectiveAgreement)
+    load_smic_rates(SmicRate)
+    import_report = import_rncp_export(SAMPLE_EXPORT)
+    report.append(f"Catalogue France Compétences (échantillon) : {import_report.summary()}")
+
+    organisations = {org.code: org for org in Organisation.objects.opcos()}
+    for name, kind, siret_value, region in ORGANISATIONS:
+        org, created = Organisation.objects.update_or_create(
+            name=name, kind=kind, defaults={"siret": siret_value, "region": region}
+        )
+        organisations[name] = org
+        report.tally("Organisations", created)
+
+    for email, first_name, last_name, org_key in PEOPLE:
+        organisation = organisations[org_key]
+        user, created = User.objects.get_or_create(
+            email=email, defaults={"first_name": first_name, "last_name": last_name}
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        Membership.objects.update_or_create(
+            user=user, defaults={"organisation": organisation, "role": Role(organisation.kind)}
+        )
+        report.tally("Comptes", created)
+
+    holders = {}
+    for name, reference, ceiling, accepted_on in PROJECT_HOLDERS:
+        holders[name], created = ProjectHolder.objects.update_or_create(
+            organisation=organisations[name],
+            defaults={
+                "laureate_reference": reference,
+                "pathway_ceiling": ceiling,
+                "accepted_on": datetime.date.fromisoformat(accepted_on),
+            },
+        )
+        report.tally("Porteurs de projet lauréats", created)
+
+    admin, created = User.objects.get_or_create(
+        email="admin@demo.vae",
+        defaults={"first_name": "Admin", "last_name": "Plateforme", "is_staff": True, "is_superuser": True},
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+    report.tally("Comptes", created)
+
+    routes = [AccessRoute.objects.get_or_create(label=label)[0] for label in DEMO_ACCESS_ROUTES]
+    for code, title, abbreviation, level, certifier_org, blocks in DEMO_CERTIFICATIONS:
+        certifier_organisation = organisations[certifier_org]
+        # Keep the name the France Compétences export gives a known certifier; only link it.
+        certifier, _ = Certifier.objects.get_or_create(
+            siret=certifier_organisation.siret, defaults={"name": certifier_organisation.name}
+        )
+        if certifier.organisation_id != certifier_organisation.pk:
+            certifier.organisation = certifier_organisation
+            certifier.save(update_fields=["organisation"])
+        certification, created = Certification.objects.update_or_create(
+            code=code,
+            defaults={
+                "register": Register.RNCP,
+                "title": title,
+                "abbreviation": abbreviation,
+                "level": level,
+                "active": True,
+                "registration_type": "Fiche de démonstration",
+                "registered_until": datetime.date(2028, 12, 31),
+            },
+        )
+        certification.certifiers.add(certifier)
+        certification.access_routes.add(*routes)
+        for index, block_title in enumerate(blocks, start=1):
+            SkillBlock.objects.update_or_create(
+                code=f"{code}BC{index:02d}", defaults={"certification": certification, "title": block_title}
+            )
+        report.tally("Certifications de démonstration", created)
+    # The sample's Éducation nationale certifier is the demo's Éducation nationale organisation.
+    Certifier.objects.filter(siret="11004301500012").update(
+        organisation=organisations["Éducation nationale — diplômes professionnels"]
+    )
+
+    for holder, name, first13, idcc, address in EMPLOYERS:
+        _, created = Employer.objects.update_or_create(
+            project_holder=holders[holder],
+            siret=siret(first13),
+            defaults={"name": name, "idcc": idcc, "opco": opco_for_idcc(idcc), "address": address},
+        )
+        report.tally("Employeurs", created)
+
+    for holder, first_name, last_name, birth_date, qualification in CANDIDATES:
+        slug = f"{first_name}.{last_name}".lower().replace(" ", "-").replace("é", "e").replace("ï", "i")
+        _, created = Candidate.objects.update_or_create(
+            project_holder=holders[holder],
+            first_name=first_name,
+            last_name=last_name,
+            defaults={
+                "birth_date": datetime.date.fromisoformat(birth_date),
+                "highest_qualification": qualification,
+                "email": f"{slug}@exemple.fr",
+            },
+        )
+        report.tally("Candidats", created)
+
+    for index, first_name in enumerate(EXTRA_FIRST_NAMES * 3):
+        holder = list(holders)[index % 3]
+        last_name = EXTRA_LAST_NAMES[(index * 7 + index // 18) % len(EXTRA_LAST_NAMES)]
+        _, created = Candidate.objects.update_or_create(
+            project_holder=holders[holder],
+            first_name=first_name,
+            last_name=last_name,
+            defaults={
+                "birth_date": datetime.date(1968 + (index * 5) % 37, 1 + index % 12, 1 + (index * 3) % 28),
+                "highest_qualification": QUALIFICATIONS[index % 3],
+                "email": "",
+            },
+        )
+        report.tally("Candidats", created)
+
+    created_pathways = _seed_pathways(holders)
+    report.append(
+        f"Parcours : {created_pathways} créé(s), {Pathway.objects.count() - created_pathways} déjà présent(s)"
+    )
+    return report.finish()
+
+
+def _demo_documents():
+    rendered = {}
+    for kind in (DocumentKind.FEASIBILITY_STUDY, DocumentKind.SKILLS_DIAGNOSIS):
+        rendered[kind] = render_pdf("pathways/pdf/demo_document.html", {"title": kind.label})
+    return rendered
+
+
+def _seed_pathways(holders) -> int:
+    """Walk each planned pathway to its phase through the services. Skips holders already seeded."""
+    users = {user.email: user for user in User.objects.select_related("membership__organisation")}
+    documents = None
+    created = 0
+    per_holder_index = {}
+    for holder_name, employer_name, code, target in PATHWAY_PLAN:
+        holder = holders[holder_name]
+        index = per_holder_index[holder_name] = per_holder_index.get(holder_name, -1) + 1
+        candidates = list(Candidate.objects.filter(project_holder=holder).order_by("id"))
+        candidate = candidates[index % len(candidates)]
+        if Pathway.objects.filter(candidate=candidate).exists():
+            continue
+        documents = documents or _demo_documents()
+        staff = users[HOLDER_STAFF[holder_name]]
+        companion = users[COMPANIONS[holder_name][index % len(COMPANIONS[holder_name])]]
+        certification = Certification.objects.get(code=code)
+        certifier_org = certification.certifiers.filter(organisation__isnull=False).first()
+        certifier = (
+            User.objects.filter(membership__organisation=certifier_org.organisation).first() if certifier_org else None
+        )
+        employer = Employer.objects.get(project_holder=holder, name=employer_name)
+        signed_on = datetime.date(2025, 1, 6) + datetime.timedelta(days=(len(PATHWAY_PLAN) - created) * 7)
+        start = signed_on + datetime.timedelta(days=14)
+        minimum = minimum_monthly_salary(
+            birth_date=candidate.birth_date,
+            qualification=candidate.highest_qualification,
+            start_date=start,
+            weekly_hours=Decimal("35"),
+        )[0]
+        contract = {
+            "signed_on": signed_on,
+            "start_date": start,
+            "end_date": start + datetime.timedelta(days=364),
+            "weekly_hours": Decimal("35"),
+            "monthly_gross_salary": max(minimum + Decimal("40"), Decimal("1400.00")).quantize(Decimal("1")),
+            "tutor_name": TUTORS[created % len(TUTORS)],
+            "tutor_is_employer": False,
+        }
+        pathway = services.pathway_create(
+            acting_user=staff,
+            candidate=candidate,
+            employer=employer,
+            certification=certification,
+            target_blocks=certification.skill_blocks.all()[: max(1, 3 - index % 2)],
+            companion=companion,
+            contract=contract if target not in (PathwayPhase.POSITIONING, PathwayPhase.SUPPORT) else None,
+        )
+        created += 1
+        if target == PathwayPhase.ABANDONED:
+            services.pathway_transition(
+                acting_user=staff, pathway=pathway, to=target, comment=ABANDON_REASONS[created % len(ABANDON_REASONS)]
+            )
+            continue
+        _walk(pathway, target, staff, companion, certifier, documents)
+    return created
+
+
+def _walk(pathway, target, staff, companion, certifier, documents):
+    order = [PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY,
+             PathwayPhase.EVALUATION, PathwayPhase.COMPLETED]  # fmt: skip
+    for kind, content in documents.items():
+        services.document_add(
+            acting_user=staff,
+            pathway=pathway,
+            kind=kind,
+            uploaded_file=ContentFile(content, name=f"{kind.label} — {pathway.candidate}.pdf"),
+        )
+    for step in order[1 : order.index(target) + 1]:
+        if step == PathwayPhase.SUPPORT:
+            services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
+        elif step == PathwayPhase.ADMISSIBILITY:
+            services.support_opinion_record(
+                acting_user=companion,
+                pathway=pathway,
+                job_match=True,
+                pedagogical_path=True,
+                comment="Poste et certification en adéquation ; parcours en situation de travail et 200 h de formation.",
+            )
+            services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
+        elif step == PathwayPhase.DELIVERY:
+            services.admissibility_record(
+                acting_user=certifier, pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
+            )
+            services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
+        elif step == PathwayPhase.EVALUATION:
+            pathway.refresh_from_db()
+            services.jury_session_set(acting_user=certifier, pathway=pathway, session_date=pathway.contract.end_date)
+            services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
+        elif step == PathwayPhase.COMPLETED:
+            services.pathway_transition(acting_user=certifier, pathway=pathway, to=step)
