@@ -18,9 +18,7 @@ def ministry_home(request):
     organisations = Organisation.objects.aggregate(
         **{kind.value: Count("pk", filter=Q(kind=kind)) for kind in OrganisationKind}
     )
-    certifications = Certification.objects.aggregate(
-        total=Count("pk"), active=Count("pk", filter=Q(active=True))
-    )
+    certifications = Certification.objects.aggregate(total=Count("pk"), active=Count("pk", filter=Q(active=True)))
     certifications["vae_eligible"] = Certification.objects.vae_eligible().count()
     return render(
         request,
