@@ -74,11 +74,18 @@ def employer_save(*, acting_user, employer=None, opco=None, **data) -> Employer:
         employer = Employer(project_holder=project_holder)
     elif employer.project_holder_id != project_holder.pk:
         raise PermissionDenied("Cet employeur appartient à un autre porteur de projet.")
+    previous_opco_id = employer.opco_id if employer.idcc == IDCC_NO_AGREEMENT else None
     for name, value in data.items():
         setattr(employer, name, value)
     employer.siret = compact_siret(employer.siret)
     employer.idcc = normalize_idcc(employer.idcc)
+    duplicate = Employer.objects.filter(project_holder=project_holder, siret=employer.siret).exclude(pk=employer.pk)
+    if employer.siret and duplicate.exists():
+        raise ValidationError({"siret": "Cet établissement (SIRET) est déjà enregistré par votre structure."})
     if employer.idcc == IDCC_NO_AGREEMENT:
+        # Without an agreement the employer's OPCO is kept on an edit that does not restate it.
+        if opco is None and previous_opco_id:
+            opco = employer.opco
         if opco is None:
             raise ValidationError({"opco": "Sans convention collective (IDCC 9999), indiquez l'OPCO de l'employeur."})
         if opco.kind != OrganisationKind.OPCO:
@@ -183,6 +190,9 @@ def pathway_update(*, acting_user, pathway, **data) -> Pathway:
         raise ValidationError(
             {name: ["Ne peut plus être modifié après la phase de positionnement."] for name in sorted(locked)}
         )
+    if "companion" in data and data["companion"] is None and pathway.phase != PathwayPhase.POSITIONING:
+        # Only the companion moves support and delivery on: the pathway would be stranded.
+        raise ValidationError({"companion": ["Un accompagnateur est indispensable après la phase de positionnement."]})
     target_blocks = data.pop("target_blocks", None)
     for name, value in data.items():
         setattr(pathway, name, value)

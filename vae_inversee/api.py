@@ -4,11 +4,16 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from certifications.api import CertificationViewSet
+from pathways.api import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 from vae_inversee.accounts.api import MeView, ObtainTokenView
 
 router = DefaultRouter()
 router.include_format_suffixes = False
 router.register("certifications", CertificationViewSet, basename="certification")
+router.register("project-holders", ProjectHolderViewSet, basename="project-holder")
+router.register("candidates", CandidateViewSet, basename="candidate")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("pathways", PathwayViewSet, basename="pathway")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

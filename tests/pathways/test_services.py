@@ -189,3 +189,26 @@ def test_decisions_belong_to_their_phase_and_role(db):
         services.admissibility_record(acting_user=staff["companion"], pathway=pathway, decision="admissible")
     with pytest.raises(PermissionDenied):
         services.jury_session_set(acting_user=staff["opco"], pathway=pathway, session_date="2026-06-01")
+
+
+def test_companion_cannot_be_removed_after_positioning(db, settings, tmp_path):
+    from tests.pathways.factories import walk_to
+
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff = staff_of(pathway)
+    pathway = walk_to(pathway, "support", staff)
+    with pytest.raises(ValidationError) as error:
+        services.pathway_update(acting_user=staff["project_holder"], pathway=pathway, companion=None)
+    assert error.value.message_dict == {
+        "companion": ["Un accompagnateur est indispensable après la phase de positionnement."]
+    }
+
+
+def test_employer_without_agreement_keeps_its_opco_on_edit(holder_user):
+    atlas = Organisation.objects.get(code="ATLAS")
+    employer = services.employer_save(
+        acting_user=holder_user, name="X", siret="73282932000074", idcc="9999", opco=atlas
+    )
+    employer = services.employer_save(acting_user=holder_user, employer=employer, name="X et fils")
+    assert (employer.name, employer.opco) == ("X et fils", atlas)

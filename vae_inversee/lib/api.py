@@ -40,7 +40,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound("Ressource introuvable.")
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied("Votre rôle ne permet pas cette action.")
+        # Keep the service's own reason ("Votre rôle ne permet pas l'action « … »").
+        exc = exceptions.PermissionDenied(str(exc) or "Votre rôle ne permet pas cette action.")
     elif isinstance(exc, ProtectedError):
         exc = Conflict("Cet objet est utilisé ailleurs et ne peut pas être supprimé.")
     response = drf_exception_handler(exc, context)
