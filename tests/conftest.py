@@ -48,3 +48,22 @@ def chromium_path():
     path = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
     require_service(path is not None, "Chromium (paquet Debian chromium) is not installed")
     return path
+
+
+@pytest.fixture(autouse=True)
+def reference_data_after_flush(request):
+    """Transactional tests flush every table, data migrations' rows included: load them again."""
+    marker = request.node.get_closest_marker("django_db")
+    if not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from funding.models import FundingPolicy
+    from funding.reference import load_default_policy
+    from pathways.models import SmicRate
+    from pathways.reference import load_smic_rates
+    from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Organisation
+    from vae_inversee.accounts.reference import load_reference_data
+
+    load_reference_data(Organisation, IdccOpco, CollectiveAgreement)
+    load_smic_rates(SmicRate)
+    load_default_policy(FundingPolicy)

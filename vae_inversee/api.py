@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from certifications.api import CertificationViewSet
+from funding.api import FundingFileViewSet
 from pathways.api import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 from vae_inversee.accounts.api import MeView, ObtainTokenView
 
@@ -14,6 +15,7 @@ router.register("project-holders", ProjectHolderViewSet, basename="project-holde
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("pathways", PathwayViewSet, basename="pathway")
+router.register("funding-files", FundingFileViewSet, basename="funding-file")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

@@ -162,10 +162,38 @@ def fulfil_guards(pathway, step, staff):
         )
         if not Contract.objects.filter(pathway=pathway).exists():
             add_contract(pathway)
+        approve_year_one(pathway, staff)
     elif step == PathwayPhase.EVALUATION:
         services.jury_session_set(
             acting_user=staff["certifier"], pathway=pathway, session_date=pathway.contract.end_date
         )
+
+
+def approve_year_one(pathway, staff):
+    """The OPCO approves the first contract year's funding file (the guard of admissibility → delivery)."""
+    from funding import services as funding_services
+    from funding.models import FundingFile
+
+    pathway = Pathway.objects.get(pk=pathway.pk)
+    funding_file = FundingFile.objects.filter(pathway=pathway, contract_year=1).first()
+    if funding_file is None:
+        funding_file = funding_services.funding_file_create(
+            acting_user=staff["project_holder"],
+            pathway=pathway,
+            requested_teaching="4000.00",
+            requested_design="500.00",
+            requested_support="1500.00",
+        )
+    if funding_file.status != "approved":
+        funding_services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
+        funding_services.funding_file_approve(
+            acting_user=staff["opco"],
+            funding_file=funding_file,
+            approved_teaching="4000.00",
+            approved_design="500.00",
+            approved_support="1500.00",
+        )
+    return funding_file
 
 
 def walk_to(pathway, phase, staff=None):

@@ -119,6 +119,27 @@ def test_a_pathway_walks_through_every_phase_through_the_api(django_capture_on_c
     # Admissibility: the certifier's decision; the contract was recorded at creation.
     response = certifier_api.post(url(pathway, "admissibility/"), {"decision": "admissible"}, format="json")
     assert response.status_code == 200, response.content
+    refused = move(holder_staff, pathway, "delivery")
+    assert refused.status_code == 400
+    assert refused.json()["unmet"] == ["Le dossier de financement n'est pas encore accordé par l'OPCO."]
+    # The funding file of contract year 1, submitted by the project holder, approved by the OPCO.
+    funding = holder_staff.post(
+        "/api/v1/funding-files/",
+        {"pathway": pathway.pk, "contract_year": 1, "requested_teaching": "5000.00", "requested_support": "2000.00"},
+        format="json",
+    )
+    assert funding.status_code == 201, funding.content
+    assert funding.json()["opco"] == "AKTO" and funding.json()["cap_total"] == "9000.00"
+    funding_url = f"/api/v1/funding-files/{funding.json()['id']}/"
+    assert holder_staff.post(funding_url + "submit/").json()["status"] == "submitted"
+    opco_api = api_as(UserFactory(organisation=pathway.employer.opco))
+    approved = opco_api.post(
+        funding_url + "approve/",
+        {"approved_teaching": "4500.00", "approved_design": "0.00", "approved_support": "2000.00"},
+        format="json",
+    )
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["approved_total"] == "6500.00"
     assert move(holder_staff, pathway, "delivery").json()["phase"] == "delivery"
 
     # Delivery: the certifier sets the jury date, the companion moves it on.

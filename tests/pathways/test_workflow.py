@@ -126,6 +126,8 @@ def test_admissibility_needs_the_certifier_and_a_valid_contract(db, settings, tm
     assert refused.value.unmet == [
         "Le certificateur n'a pas encore rendu sa décision de recevabilité.",
         "Le contrat de professionnalisation doit être enregistré.",
+        # Registered by the funding app (FundingConfig.ready): one line in the workflow table.
+        "Le dossier de financement n'est pas encore accordé par l'OPCO.",
     ]
     services.admissibility_record(
         acting_user=staff["certifier"], pathway=pathway, decision="not_admissible", comment="Dossier incomplet"

@@ -17,6 +17,9 @@ from stdnum import luhn
 from certifications.enums import VAE_ACCESS_ROUTE, Register
 from certifications.importer import import_rncp_export
 from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from funding import services as funding_services
+from funding.models import FundingPolicy
+from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
@@ -86,6 +89,7 @@ PEOPLE = [
     ("opco.ep@demo.vae", "Thomas", "Petit", "OPCOEP"),
     ("opco.uniformation@demo.vae", "Aurélie", "Roux", "UNIFORMATION"),
     ("opco.sante@demo.vae", "Marc", "Fontaine", "OPCOSANTE"),
+    ("opco.2i@demo.vae", "Stéphane", "Carpentier", "OPCO2I"),
     ("certificateur@demo.vae", "Nathalie", "Girard", "Ministère du Travail — titres professionnels"),
     (
         "certificateur.uimm@demo.vae",
@@ -395,6 +399,7 @@ def _seed() -> list[str]:
     # Reference data normally comes with the migrations; a flushed database (browser tests) lacks it.
     load_reference_data(Organisation, IdccOpco, CollectiveAgreement)
     load_smic_rates(SmicRate)
+    load_default_policy(FundingPolicy)
     import_report = import_rncp_export(SAMPLE_EXPORT)
     report.append(f"Catalogue France Compétences (échantillon) : {import_report.summary()}")
 
@@ -579,11 +584,54 @@ def _seed_pathways(holders) -> int:
                 acting_user=staff, pathway=pathway, to=target, comment=ABANDON_REASONS[created % len(ABANDON_REASONS)]
             )
             continue
-        _walk(pathway, target, staff, companion, certifier, documents)
+        opco_staff = User.objects.filter(membership__organisation=employer.opco).first()
+        _walk(pathway, target, staff, companion, certifier, opco_staff, documents, created)
     return created
 
 
-def _walk(pathway, target, staff, companion, certifier, documents):
+# Amounts asked per category, cycled over the demo pathways (euros, within the 12-month caps).
+DEMO_REQUESTS = [
+    ("5400.00", "900.00", "1800.00"),
+    ("6000.00", "1000.00", "2000.00"),
+    ("3800.00", "600.00", "1500.00"),
+    ("4500.00", "800.00", "1200.00"),
+]
+
+
+def _fund(pathway, staff, opco_staff, *, decision, index=0):
+    """The first contract year's funding file, taken as far as `decision` through the services."""
+    teaching, design, support = DEMO_REQUESTS[index % len(DEMO_REQUESTS)]
+    funding_file = funding_services.funding_file_create(
+        acting_user=staff,
+        pathway=pathway,
+        requested_teaching=teaching,
+        requested_design=design,
+        requested_support=support,
+    )
+    if decision == "draft":
+        return funding_file
+    funding_services.funding_file_submit(acting_user=staff, funding_file=funding_file)
+    if decision == "approve":
+        # Some files are approved for less than asked on teaching costs.
+        granted = Decimal(teaching) - (Decimal("400") if index % 3 == 0 else 0)
+        funding_services.funding_file_approve(
+            acting_user=opco_staff,
+            funding_file=funding_file,
+            approved_teaching=granted,
+            approved_design=design,
+            approved_support=support,
+            reason="Frais pédagogiques ramenés au devis de l'organisme de formation." if index % 3 == 0 else "",
+        )
+    elif decision == "changes":
+        funding_services.funding_file_request_changes(
+            acting_user=opco_staff,
+            funding_file=funding_file,
+            reason="Merci de joindre le devis détaillé de l'organisme de formation.",
+        )
+    return funding_file
+
+
+def _walk(pathway, target, staff, companion, certifier, opco_staff, documents, index):
     order = [PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY,
              PathwayPhase.EVALUATION, PathwayPhase.COMPLETED]  # fmt: skip
     for kind, content in documents.items():
@@ -605,10 +653,20 @@ def _walk(pathway, target, staff, companion, certifier, documents):
                 comment="Poste et certification en adéquation ; parcours en situation de travail et 200 h de formation.",
             )
             services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
+            if target == PathwayPhase.ADMISSIBILITY:
+                # Files waiting at the OPCO, a draft, and a request for more documents.
+                _fund(
+                    pathway,
+                    staff,
+                    opco_staff,
+                    decision=["submit", "submit", "draft", "changes"][index % 4],
+                    index=index,
+                )
         elif step == PathwayPhase.DELIVERY:
             services.admissibility_record(
                 acting_user=certifier, pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
             )
+            _fund(pathway, staff, opco_staff, decision="approve", index=index)
             services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
         elif step == PathwayPhase.EVALUATION:
             pathway.refresh_from_db()

@@ -10,6 +10,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from vae_inversee.lib import errors
+
 
 class Pagination(PageNumberPagination):
     page_size = 20
@@ -42,6 +44,8 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         # Keep the service's own reason ("Votre rôle ne permet pas l'action « … »").
         exc = exceptions.PermissionDenied(str(exc) or "Votre rôle ne permet pas cette action.")
+    elif isinstance(exc, errors.Conflict):
+        exc = Conflict(str(exc))
     elif isinstance(exc, ProtectedError):
         exc = Conflict("Cet objet est utilisé ailleurs et ne peut pas être supprimé.")
     response = drf_exception_handler(exc, context)

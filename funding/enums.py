@@ -1,0 +1,25 @@
+from django.db import models
+
+
+class FundingStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Transmis à l'OPCO"
+    CHANGES_REQUESTED = "changes_requested", "Compléments demandés"
+    APPROVED = "approved", "Accordé"
+    REJECTED = "rejected", "Refusé"
+
+
+# The project holder may edit a file in these statuses; the OPCO decides on submitted files only.
+EDITABLE_STATUSES = frozenset({FundingStatus.DRAFT, FundingStatus.CHANGES_REQUESTED})
+DECIDED_STATUSES = frozenset({FundingStatus.APPROVED, FundingStatus.REJECTED})
+# Files waiting for the OPCO (its review queue).
+PENDING_STATUSES = frozenset({FundingStatus.SUBMITTED})
+
+
+class FundingCategory(models.TextChoices):
+    TEACHING = "teaching", "Frais pédagogiques"
+    DESIGN = "design", "Conception et coordination"
+    SUPPORT = "support", "Accompagnement VAE"
+
+
+CATEGORIES = [FundingCategory.TEACHING, FundingCategory.DESIGN, FundingCategory.SUPPORT]

@@ -1,0 +1,212 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from funding.enums import FundingStatus
+from vae_inversee.accounts.enums import OrganisationKind, Role
+
+ZERO = Decimal("0.00")
+
+
+def money(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=9, decimal_places=2, validators=[MinValueValidator(ZERO)], **kwargs
+    )
+
+
+class FundingPolicyQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        return self.filter(effective_from__lte=day).order_by("-effective_from").first()
+
+
+class FundingPolicy(models.Model):
+    """Caps per contract year of 12 months (décret 2023-408 art. 2), dated so a change keeps history."""
+
+    effective_from = models.DateField("en vigueur à partir du", unique=True)
+    label = models.CharField("intitulé", max_length=255)
+    cap_teaching = money("plafond frais pédagogiques (€)")
+    cap_design = money("plafond conception et coordination (€)")
+    cap_support = money("plafond accompagnement VAE (€)")
+    cap_total = money("plafond total (€)")
+
+    objects = FundingPolicyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "barème de prise en charge"
+        verbose_name_plural = "barèmes de prise en charge"
+        ordering = ["-effective_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cap_total__gt=0) & Q(cap_teaching__gte=0) & Q(cap_design__gte=0) & Q(cap_support__gte=0),
+                name="funding_fundingpolicy_caps_positive",
+                violation_error_message="Les plafonds doivent être positifs.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_teaching__lte=F("cap_total"))
+                & Q(cap_design__lte=F("cap_total"))
+                & Q(cap_support__lte=F("cap_total")),
+                name="funding_fundingpolicy_category_within_total",
+                violation_error_message="Le plafond d'une catégorie ne peut pas dépasser le plafond total.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} (au {self.effective_from:%d/%m/%Y})"
+
+
+class FundingFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Project holders see their pathways' files; an OPCO the files addressed to it; the Ministry all."""
+        role = getattr(user, "role", None)
+        if role == Role.MINISTRY:
+            return self
+        if role == Role.PROJECT_HOLDER:
+            return self.filter(pathway__project_holder_id=user.membership.organisation_id)
+        if role == Role.OPCO:
+            return self.filter(opco_id=user.membership.organisation_id)
+        if role in (Role.COMPANION, Role.CERTIFIER):
+            from pathways.models import Pathway
+
+            return self.filter(pathway__in=Pathway.objects.visible_to(user))
+        return self.none()
+
+
+class FundingFile(models.Model):
+    """The funding request (dossier de prise en charge) of one pathway for one contract year."""
+
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.PROTECT, related_name="funding_files", verbose_name="parcours"
+    )
+    contract_year = models.PositiveSmallIntegerField("année de contrat")
+    opco = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="funding_files",
+        limit_choices_to={"kind": OrganisationKind.OPCO},
+        verbose_name="OPCO destinataire",
+        editable=False,
+    )
+    # Written only by funding.services (the status moves).
+    status = models.CharField(
+        "statut", max_length=20, choices=FundingStatus, default=FundingStatus.DRAFT, editable=False
+    )
+    # The policy in force at creation, prorated to the contract year's months, kept on the file.
+    policy = models.ForeignKey(
+        FundingPolicy, on_delete=models.PROTECT, related_name="funding_files", editable=False, verbose_name="barème"
+    )
+    months = models.PositiveSmallIntegerField("mois couverts", editable=False)
+    cap_teaching = money("plafond frais pédagogiques (€)", editable=False)
+    cap_design = money("plafond conception (€)", editable=False)
+    cap_support = money("plafond accompagnement (€)", editable=False)
+    cap_total = money("plafond total (€)", editable=False)
+    requested_teaching = money("frais pédagogiques demandés (€)", default=ZERO)
+    requested_design = money("conception demandée (€)", default=ZERO)
+    requested_support = money("accompagnement demandé (€)", default=ZERO)
+    approved_teaching = money("frais pédagogiques accordés (€)", null=True, blank=True, editable=False)
+    approved_design = money("conception accordée (€)", null=True, blank=True, editable=False)
+    approved_support = money("accompagnement accordé (€)", null=True, blank=True, editable=False)
+    decision_reason = models.TextField("motif", blank=True, editable=False)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="décidé par",
+    )
+    agreement = models.FileField("accord de prise en charge (PDF)", upload_to="agreements/", blank=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["agreement"])
+
+    objects = FundingFileQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "dossier de prise en charge"
+        verbose_name_plural = "dossiers de prise en charge"
+        ordering = ["submitted_at", "created_at", "id"]
+        indexes = [
+            # The OPCO queue: its files by status, oldest first.
+            models.Index(fields=["opco", "status", "submitted_at"], name="funding_queue_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "contract_year"],
+                name="funding_fundingfile_unique_year",
+                violation_error_message="Un dossier existe déjà pour cette année de contrat.",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_year__gte=1, contract_year__lte=3),
+                name="funding_fundingfile_year_range",
+                violation_error_message="L'année de contrat est comprise entre 1 et 3 (36 mois au plus).",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=FundingStatus.values),
+                name="funding_fundingfile_status_valid",
+                violation_error_message="Statut de dossier inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_teaching__gte=0, requested_design__gte=0, requested_support__gte=0),
+                name="funding_fundingfile_requested_positive",
+                violation_error_message="Les montants demandés ne peuvent pas être négatifs.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_teaching__lte=F("cap_teaching"))
+                & Q(requested_design__lte=F("cap_design"))
+                & Q(requested_support__lte=F("cap_support")),
+                name="funding_fundingfile_requested_within_caps",
+                violation_error_message="Un montant demandé dépasse le plafond de sa catégorie.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cap_total__gte=F("requested_teaching") + F("requested_design") + F("requested_support")),
+                name="funding_fundingfile_requested_within_total",
+                violation_error_message="Le total demandé dépasse le plafond total.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(approved_teaching__isnull=True, approved_design__isnull=True, approved_support__isnull=True)
+                    | Q(
+                        approved_teaching__gte=0,
+                        approved_design__gte=0,
+                        approved_support__gte=0,
+                        approved_teaching__lte=F("requested_teaching"),
+                        approved_design__lte=F("requested_design"),
+                        approved_support__lte=F("requested_support"),
+                    )
+                ),
+                name="funding_fundingfile_approved_within_requested",
+                violation_error_message="Un montant accordé ne peut pas dépasser le montant demandé.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=FundingStatus.APPROVED)
+                | Q(approved_teaching__isnull=False, decided_at__isnull=False),
+                name="funding_fundingfile_approved_coherence",
+                violation_error_message="Un dossier accordé doit porter les montants accordés et la date de décision.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[FundingStatus.REJECTED, FundingStatus.CHANGES_REQUESTED])
+                | ~Q(decision_reason=""),
+                name="funding_fundingfile_reason_required",
+                violation_error_message="Un refus ou une demande de compléments doit être motivé.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Dossier {self.pathway} — année {self.contract_year}"
+
+    @property
+    def requested_total(self) -> Decimal:
+        return self.requested_teaching + self.requested_design + self.requested_support
+
+    @property
+    def approved_total(self) -> Decimal | None:
+        if self.approved_teaching is None:
+            return None
+        return self.approved_teaching + self.approved_design + self.approved_support

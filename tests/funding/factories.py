@@ -1,0 +1,30 @@
+from funding import services
+from tests.pathways.factories import PathwayFactory, add_contract, staff_of
+
+
+def funded_pathway(**contract_overrides):
+    """A pathway with its contract recorded, and one user per role who can see it."""
+    pathway = PathwayFactory()
+    add_contract(pathway, **contract_overrides)
+    return pathway, staff_of(pathway)
+
+
+def submitted_file(pathway, staff, **amounts):
+    amounts = amounts or {
+        "requested_teaching": "6000.00",
+        "requested_design": "1000.00",
+        "requested_support": "2000.00",
+    }
+    funding_file = services.funding_file_create(acting_user=staff["project_holder"], pathway=pathway, **amounts)
+    return services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
+
+
+def pdf_text(path) -> str:
+    """The PDF's text through poppler's pdftotext (installed by .ci/run)."""
+    import shutil
+    import subprocess
+
+    from tests.conftest import require_service
+
+    require_service(shutil.which("pdftotext") is not None, "pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
