@@ -1,4 +1,5 @@
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
@@ -131,7 +132,10 @@ class FundingFileViewSet(
 
     @extend_schema(
         summary="Télécharger l'accord (ou le refus) de prise en charge en PDF",
-        responses={(200, "application/pdf"): OpenApiResponse(description="Le PDF"), 404: ERRORS[404]},
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="Le PDF"),
+            404: ERRORS[404],
+        },
     )
     @action(detail=True, methods=["get"])
     def agreement(self, request, pk=None):

@@ -10,4 +10,4 @@ class FundingConfig(AppConfig):
         from pathways import workflow
         from pathways.enums import PathwayPhase
 
-        workflow.add_guard(PathwayPhase.DELIVERY, funding_year_one_approved)
+        workflow.add_guard(PathwayPhase.DELIVERY, funding_year_one_approved, source=PathwayPhase.ADMISSIBILITY)

@@ -229,6 +229,28 @@ def contract_save(*, acting_user, pathway, **data) -> Contract:
     return _save(contract)
 
 
+@transaction.atomic
+def contract_renew(*, acting_user, pathway, end_date) -> Contract:
+    """Extend the contract after a renewal (a failed jury): a new contract year on the same pathway."""
+    _require_role(acting_user, Role.PROJECT_HOLDER)
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.project_holder_id != acting_user.membership.organisation_id:
+        raise PermissionDenied("Ce parcours appartient à un autre porteur de projet.")
+    renewed = pathway.transitions.filter(from_phase=PathwayPhase.EVALUATION, to_phase=PathwayPhase.DELIVERY).exists()
+    if pathway.phase != PathwayPhase.DELIVERY or not renewed:
+        raise ValidationError(
+            {"end_date": ["Le contrat ne se prolonge qu'après un renouvellement décidé à la suite du jury."]}
+        )
+    contract = pathway.contract
+    if end_date <= contract.end_date:
+        raise ValidationError({"end_date": [f"La nouvelle date de fin doit suivre le {contract.end_date:%d/%m/%Y}."]})
+    contract.end_date = end_date
+    errors = check_contract(pathway=pathway, contract=contract)
+    if errors:
+        raise ValidationError(errors)
+    return _save(contract)
+
+
 # ---- documents and decisions -------------------------------------------------------------------------
 
 

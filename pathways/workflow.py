@@ -156,6 +156,12 @@ TRANSITIONS = [
         frozenset({Role.CERTIFIER}),
         [],
     ),
+    # After a failed jury, one renewal of the contract for a new attempt (L6325-7); guards from evaluation.
+    Transition(
+        "renew", "Renouveler le contrat pour un nouveau passage", frozenset({P.EVALUATION}), P.DELIVERY,
+        frozenset({Role.PROJECT_HOLDER}),
+        [],
+    ),
     Transition(
         "abandon", "Déclarer un abandon", frozenset(OPEN_PHASES), P.ABANDONED,
         frozenset({Role.PROJECT_HOLDER, Role.COMPANION}),
@@ -193,7 +199,7 @@ class Move:
 
 
 def moves_for(pathway, user) -> list[Move]:
-    """The forward transitions out of the pathway's phase (abandon excluded), with what is missing."""
+    """The transitions out of the pathway's phase (abandon excluded), with what is missing."""
     moves = []
     for transition in TRANSITIONS:
         if pathway.phase in transition.sources and transition.target != P.ABANDONED:

@@ -184,6 +184,8 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": True,
     "DATETIME_FORMAT": "iso-8601",
     "DATE_FORMAT": "iso-8601",
+    # `?format=` belongs to the indicators' exports (csv, xlsx), not to DRF's renderer negotiation.
+    "URL_FORMAT_OVERRIDE": None,
     "DEFAULT_THROTTLE_RATES": {"auth_token": env.str("API_TOKEN_THROTTLE_RATE", default="30/min")},
 }
 SPECTACULAR_SETTINGS = {
@@ -202,6 +204,9 @@ SPECTACULAR_SETTINGS = {
         "HighestQualificationEnum": "pathways.enums.HighestQualification",
         "DocumentKindEnum": "pathways.enums.DocumentKind",
         "AdmissibilityDecisionEnum": "pathways.enums.AdmissibilityDecision",
+        "ProgressLevelEnum": "evaluation.enums.ProgressLevel",
+        "JuryOutcomeEnum": "evaluation.enums.JuryOutcome",
+        "FundingStatusEnum": "funding.enums.FundingStatus",
     },
 }
 

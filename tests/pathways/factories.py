@@ -164,9 +164,35 @@ def fulfil_guards(pathway, step, staff):
             add_contract(pathway)
         approve_year_one(pathway, staff)
     elif step == PathwayPhase.EVALUATION:
+        record_progress(pathway, staff)
         services.jury_session_set(
             acting_user=staff["certifier"], pathway=pathway, session_date=pathway.contract.end_date
         )
+    elif step == PathwayPhase.COMPLETED:
+        record_jury(pathway, staff, outcome="full")
+
+
+def record_progress(pathway, staff, level="acquired"):
+    from evaluation import services as evaluation_services
+
+    for block in pathway.target_blocks.all() or [None]:
+        evaluation_services.assessment_record(
+            acting_user=staff["companion"], pathway=pathway, skill_block=block, level=level,
+            assessed_at=pathway.contract.start_date,
+        )  # fmt: skip
+
+
+def record_jury(pathway, staff, outcome="full", validated=None):
+    """The certifier's result; `validated`: how many targeted blocks pass (all for full, none for none)."""
+    from evaluation import services as evaluation_services
+
+    blocks = list(pathway.target_blocks.order_by("code"))
+    if validated is None:
+        validated = len(blocks) if outcome == "full" else (1 if outcome == "partial" else 0)
+    return evaluation_services.jury_record(
+        acting_user=staff["certifier"], pathway=pathway, session_date=pathway.jury_session_date, outcome=outcome,
+        block_results=[(block, index < validated) for index, block in enumerate(blocks)],
+    )  # fmt: skip
 
 
 def approve_year_one(pathway, staff):

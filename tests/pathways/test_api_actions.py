@@ -142,13 +142,27 @@ def test_a_pathway_walks_through_every_phase_through_the_api(django_capture_on_c
     assert approved.json()["approved_total"] == "6500.00"
     assert move(holder_staff, pathway, "delivery").json()["phase"] == "delivery"
 
-    # Delivery: the certifier sets the jury date, the companion moves it on.
+    # Delivery: the companion records progress, the certifier sets the jury date, the companion moves it on.
+    for block in pathway.target_blocks.all():
+        response = companion_api.post(
+            "/api/v1/assessments/",
+            {"pathway": pathway.pk, "skill_block": block.pk, "level": "acquired", "assessed_at": "2026-06-01"},
+            format="json",
+        )
+        assert response.status_code == 201, response.content
     response = certifier_api.post(url(pathway, "jury-session/"), {"session_date": "2026-09-10"}, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["jury_session_date"] == "2026-09-10"
     assert move(companion_api, pathway, "evaluation").json()["phase"] == "evaluation"
 
-    # Evaluation: the certifier closes it; the others are told once the transaction commits.
+    # Evaluation: the certifier records the jury, then closes it; the others are told once it commits.
+    response = certifier_api.post(
+        "/api/v1/juries/",
+        {"pathway": pathway.pk, "session_date": "2026-09-10", "outcome": "full",
+         "block_results": [{"skill_block": b.pk, "validated": True} for b in pathway.target_blocks.all()]},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
     with django_capture_on_commit_callbacks(execute=True):
         response = move(certifier_api, pathway, "completed", "Jury du 10 septembre.")
     assert response.status_code == 200, response.content

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from pathways import services, workflow
 from pathways.enums import OPEN_PHASES, PHASE_ORDER, PathwayPhase
 from pathways.models import PathwayTransition
-from tests.pathways.factories import PathwayFactory, fulfil_guards, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, fulfil_guards, record_jury, staff_of, walk_to
 from vae_inversee.accounts.enums import Role
 
 # Every (source phase, transition) pair of the table, with every role.
@@ -25,6 +25,7 @@ def test_the_table_states_the_whole_graph():
         ("start_delivery", "admissibility", "delivery"),
         ("start_evaluation", "delivery", "evaluation"),
         ("complete", "evaluation", "completed"),
+        ("renew", "evaluation", "delivery"),
     }
     assert workflow.find("delivery", "abandoned").roles == {Role.PROJECT_HOLDER, Role.COMPANION}
     for phase in OPEN_PHASES:
@@ -41,7 +42,9 @@ def test_every_phase_transition_role_triple(db, settings, tmp_path, source, name
     pathway = PathwayFactory()
     staff = staff_of(pathway)
     pathway = walk_to(pathway, source, staff)
-    if transition.target != PathwayPhase.ABANDONED:
+    if transition.name == "renew":
+        record_jury(pathway, staff, outcome="none")
+    elif transition.target != PathwayPhase.ABANDONED:
         fulfil_guards(pathway, transition.target, staff)
     comment = "Le candidat a trouvé un autre emploi." if transition.target == PathwayPhase.ABANDONED else ""
     before = PathwayTransition.objects.filter(pathway=pathway).count()
@@ -144,7 +147,11 @@ def test_delivery_needs_a_started_contract_and_a_jury_date(db, settings, tmp_pat
     pathway = walk_to(pathway, "delivery", staff)
     with pytest.raises(services.TransitionRefused) as refused:
         services.pathway_transition(acting_user=staff["companion"], pathway=pathway, to="evaluation")
-    assert refused.value.unmet == ["Le certificateur n'a pas encore fixé la date de la session de jury."]
+    assert refused.value.unmet == [
+        "Le certificateur n'a pas encore fixé la date de la session de jury.",
+        # Registered by the evaluation app.
+        "L'accompagnateur n'a enregistré aucune progression pendant la mise en œuvre.",
+    ]
 
 
 def test_abandon_needs_a_reason_and_keeps_it(db):

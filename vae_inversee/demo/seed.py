@@ -12,18 +12,21 @@ from pathlib import Path
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
+from django.utils import timezone
 from stdnum import luhn
 
 from certifications.enums import VAE_ACCESS_ROUTE, Register
 from certifications.importer import import_rncp_export
 from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from evaluation import services as evaluation_services
+from evaluation.enums import JuryOutcome, ProgressLevel
 from funding import services as funding_services
 from funding.models import FundingPolicy
 from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
-from pathways.models import Candidate, Employer, Pathway, ProjectHolder, SmicRate
+from pathways.models import Candidate, Employer, Pathway, PathwayTransition, ProjectHolder, SmicRate
 from pathways.reference import load_smic_rates
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
@@ -583,9 +586,11 @@ def _seed_pathways(holders) -> int:
             services.pathway_transition(
                 acting_user=staff, pathway=pathway, to=target, comment=ABANDON_REASONS[created % len(ABANDON_REASONS)]
             )
+            _backdate(pathway, signed_on, created)
             continue
         opco_staff = User.objects.filter(membership__organisation=employer.opco).first()
         _walk(pathway, target, staff, companion, certifier, opco_staff, documents, created)
+        _backdate(pathway, signed_on, created)
     return created
 
 
@@ -631,6 +636,66 @@ def _fund(pathway, staff, opco_staff, *, decision, index=0):
     return funding_file
 
 
+def _backdate(pathway, signed_on, index):
+    """Spread a demo pathway's log over the months it would really have taken (the demo runs in seconds).
+
+    Only demonstration data is rewritten, so that the indicators (median days per phase) mean something.
+    """
+    pathway.refresh_from_db()
+    contract = getattr(pathway, "contract", None)
+    created = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9, 30))) - datetime.timedelta(
+        days=70 + index % 15
+    )
+    moments = {
+        PathwayPhase.SUPPORT: created + datetime.timedelta(days=18 + index % 10),
+        PathwayPhase.ADMISSIBILITY: created + datetime.timedelta(days=40 + index % 12),
+        PathwayPhase.ABANDONED: created + datetime.timedelta(days=30 + index % 20),
+    }
+    if contract:
+        moments[PathwayPhase.DELIVERY] = timezone.make_aware(
+            datetime.datetime.combine(contract.start_date, datetime.time(10))
+        )
+    if pathway.jury_session_date:
+        jury = timezone.make_aware(datetime.datetime.combine(pathway.jury_session_date, datetime.time(14)))
+        moments[PathwayPhase.EVALUATION] = jury - datetime.timedelta(days=21 + index % 7)
+        moments[PathwayPhase.COMPLETED] = jury + datetime.timedelta(days=6)
+    last = created
+    for transition in pathway.transitions.order_by("at", "pk"):
+        moment = max(moments.get(transition.to_phase, last), last + datetime.timedelta(hours=1))
+        PathwayTransition.objects.filter(pk=transition.pk).update(at=moment)
+        last = moment
+    Pathway.objects.filter(pk=pathway.pk).update(created_at=created, phase_changed_at=last)
+
+
+def _progress(pathway, companion, index):
+    """The diagnosis is not recorded; during delivery, two progress records per targeted block."""
+    start = pathway.contract.start_date
+    blocks = list(pathway.target_blocks.order_by("code")) or [None]
+    for position, block in enumerate(blocks):
+        evaluation_services.assessment_record(
+            acting_user=companion, pathway=pathway, skill_block=block, level=ProgressLevel.IN_PROGRESS,
+            assessed_at=start + datetime.timedelta(days=60), comment="Mises en situation régulières avec le tuteur.",
+        )  # fmt: skip
+        level = ProgressLevel.ACQUIRED if (position + index) % 3 else ProgressLevel.IN_PROGRESS
+        evaluation_services.assessment_record(
+            acting_user=companion, pathway=pathway, skill_block=block, level=level,
+            assessed_at=start + datetime.timedelta(days=200),
+        )  # fmt: skip
+
+
+def _jury(pathway, certifier, index):
+    """Completed demo pathways: full validations, and partial ones keeping the blocks acquired."""
+    pathway.refresh_from_db()
+    blocks = list(pathway.target_blocks.order_by("code"))
+    outcome = JuryOutcome.PARTIAL if index % 2 and len(blocks) > 1 else JuryOutcome.FULL
+    validated = len(blocks) if outcome == JuryOutcome.FULL else len(blocks) - 1
+    evaluation_services.jury_record(
+        acting_user=certifier, pathway=pathway, session_date=pathway.jury_session_date, outcome=outcome,
+        block_results=[(block, position < validated) for position, block in enumerate(blocks)],
+        comment="Entretien avec le jury et mise en situation professionnelle.",
+    )  # fmt: skip
+
+
 def _walk(pathway, target, staff, companion, certifier, opco_staff, documents, index):
     order = [PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY,
              PathwayPhase.EVALUATION, PathwayPhase.COMPLETED]  # fmt: skip
@@ -670,7 +735,12 @@ def _walk(pathway, target, staff, companion, certifier, opco_staff, documents, i
             services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
         elif step == PathwayPhase.EVALUATION:
             pathway.refresh_from_db()
-            services.jury_session_set(acting_user=certifier, pathway=pathway, session_date=pathway.contract.end_date)
+            # A session already held (its result can be recorded), at the latest at the contract's end.
+            held = min(pathway.contract.end_date, timezone.localdate() - datetime.timedelta(days=10 + index % 20))
+            services.jury_session_set(acting_user=certifier, pathway=pathway, session_date=held)
             services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
         elif step == PathwayPhase.COMPLETED:
+            _jury(pathway, certifier, index)
             services.pathway_transition(acting_user=certifier, pathway=pathway, to=step)
+        if step == PathwayPhase.DELIVERY:
+            _progress(pathway, companion, index)

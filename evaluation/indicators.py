@@ -1,0 +1,182 @@
+"""Indicators of the experiment (product.md section 8), computed in the database for what a user may see.
+
+Each figure is one aggregate query over `Pathway.objects.visible_to(user)` (or the files/juries of
+those pathways): the number of queries does not grow with the number of pathways.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from certifications.enums import Level
+from evaluation.enums import JuryOutcome
+from evaluation.models import Jury, JuryBlockResult
+from funding.enums import CATEGORIES, FundingCategory, FundingStatus
+from funding.models import FundingFile
+from pathways.enums import PHASE_ORDER, PathwayPhase
+from pathways.models import Pathway, PathwayTransition, ProjectHolder
+from vae_inversee.accounts.enums import Role
+
+ZERO = Decimal("0.00")
+
+
+def _euros(value) -> Decimal:
+    return (value or ZERO).quantize(ZERO)
+
+
+def _counts(queryset, field):
+    # Nulls first on every database (SQLite and PostgreSQL order them differently by default).
+    rows = queryset.values(field).annotate(count=Count("pk")).order_by(F(field).asc(nulls_first=True))
+    return {row[field]: row["count"] for row in rows}
+
+
+def phase_durations(pathways):
+    """Per phase left, (median days, number of stays), from the transition log.
+
+    A stay in phase P starts with the transition into P (or the pathway's creation for positioning)
+    and ends with the next transition of the same pathway.
+    """
+    log = PathwayTransition.objects.filter(pathway__in=pathways)
+    following = PathwayTransition.objects.filter(pathway=OuterRef("pathway")).filter(
+        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
+    )
+    stays = log.annotate(left_at=Subquery(following.order_by("at", "pk").values("at")[:1])).annotate(
+        duration=ExpressionWrapper(F("left_at") - F("at"), output_field=DurationField())
+    )
+    first_moves = log.filter(from_phase=PathwayPhase.POSITIONING).annotate(
+        duration=ExpressionWrapper(F("at") - F("pathway__created_at"), output_field=DurationField())
+    )
+    result = {}
+    for phase in PHASE_ORDER[:-1]:
+        if phase == PathwayPhase.POSITIONING:
+            durations = first_moves
+        else:
+            durations = stays.filter(to_phase=phase, left_at__isnull=False)
+        count = durations.count()
+        if not count:
+            result[phase] = (None, 0)
+            continue
+        # The median: the middle stay (or the two middle ones) in duration order.
+        middle = list(
+            durations.order_by("duration").values_list("duration", flat=True)[(count - 1) // 2 : count // 2 + 1]
+        )
+        median = sum(middle, datetime.timedelta()) / len(middle)
+        result[phase] = (round(median.total_seconds() / 86400, 1), count)
+    return result
+
+
+def compute(user) -> dict:
+    pathways = Pathway.objects.visible_to(user)
+    by_phase = _counts(pathways, "phase")
+    total = sum(by_phase.values())
+
+    opcos = (
+        pathways.values("employer__opco__code", "employer__opco__name")
+        .annotate(count=Count("pk"))
+        .order_by("employer__opco__code")
+    )
+    regions = _counts(pathways, "project_holder__organisation__region")
+    levels = _counts(pathways, "certification__level")
+    holders = (
+        pathways.values("project_holder", "project_holder__organisation__name", "project_holder__pathway_ceiling")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("project_holder__organisation__name")
+    )
+    holder_rows = [
+        {"pk": row["project_holder"], "name": row["project_holder__organisation__name"],
+         "ceiling": row["project_holder__pathway_ceiling"], "count": row["count"]}
+        for row in holders
+    ]  # fmt: skip
+    if getattr(user, "role", None) == Role.PROJECT_HOLDER and not holder_rows:
+        # A project holder sees its own ceiling even before its first pathway.
+        holder = ProjectHolder.objects.select_related("organisation").filter(pk=user.membership.organisation_id).first()
+        if holder:
+            holder_rows = [
+                {"pk": holder.pk, "name": holder.organisation.name, "ceiling": holder.pathway_ceiling, "count": 0}
+            ]
+    dropouts = (
+        pathways.filter(phase=PathwayPhase.ABANDONED)
+        .values("abandon_reason")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "abandon_reason")
+    )
+    juries = Jury.objects.filter(pathway__in=pathways)
+    outcomes = _counts(juries, "outcome")
+    blocks = JuryBlockResult.objects.filter(jury__in=juries).aggregate(
+        assessed=Count("pk"), validated=Count("pk", filter=Q(validated=True))
+    )
+    files = FundingFile.objects.filter(pathway__in=pathways)
+    funding_sums = files.aggregate(
+        **{f"requested_{c}": Sum(f"requested_{c}") for c in CATEGORIES},
+        **{f"approved_{c}": Sum(f"approved_{c}", filter=Q(status=FundingStatus.APPROVED)) for c in CATEGORIES},
+        files=Count("pk"),
+        approved_files=Count("pk", filter=Q(status=FundingStatus.APPROVED)),
+    )
+    durations = phase_durations(pathways)
+
+    national_ceiling = settings.NATIONAL_PATHWAY_CEILING
+    return {
+        "generated_at": timezone.now(),
+        "total_pathways": total,
+        "by_phase": [
+            {"phase": phase.value, "label": phase.label, "count": by_phase.get(phase.value, 0)}
+            for phase in [*PHASE_ORDER, PathwayPhase.ABANDONED]
+        ],
+        "by_opco": [
+            {"opco": row["employer__opco__code"], "label": row["employer__opco__name"], "count": row["count"]}
+            for row in opcos
+        ],
+        "by_region": [{"region": region or "Non renseignée", "count": count} for region, count in regions.items()],
+        "by_level": [
+            {"level": level, "label": Level(level).label if level else "Sans niveau", "count": count}
+            for level, count in levels.items()
+        ],
+        "by_project_holder": [
+            {
+                "project_holder": row["pk"],
+                "name": row["name"],
+                "count": row["count"],
+                "ceiling": row["ceiling"],
+                "ceiling_use": round(100 * row["count"] / row["ceiling"], 1),
+            }
+            for row in holder_rows
+        ],
+        "national_ceiling": {
+            "ceiling": national_ceiling,
+            "count": total,
+            "use": round(100 * total / national_ceiling, 2),
+        },
+        "dropouts": [{"reason": row["abandon_reason"], "count": row["count"]} for row in dropouts],
+        "jury_outcomes": [
+            {"outcome": outcome.value, "label": outcome.label, "count": outcomes.get(outcome.value, 0)}
+            for outcome in JuryOutcome
+        ],
+        "blocks": {"assessed": blocks["assessed"], "validated": blocks["validated"]},
+        "median_days_per_phase": [
+            {
+                "phase": phase.value,
+                "label": phase.label,
+                "median_days": durations[phase][0],
+                "stays": durations[phase][1],
+            }
+            for phase in PHASE_ORDER[:-1]
+        ],
+        "funding": {
+            "files": funding_sums["files"],
+            "approved_files": funding_sums["approved_files"],
+            "by_category": [
+                {
+                    "category": category.value,
+                    "label": category.label,
+                    "requested": _euros(funding_sums[f"requested_{category}"]),
+                    "approved": _euros(funding_sums[f"approved_{category}"]),
+                }
+                for category in FundingCategory
+            ],
+            "requested_total": sum((_euros(funding_sums[f"requested_{c}"]) for c in CATEGORIES), ZERO),
+            "approved_total": sum((_euros(funding_sums[f"approved_{c}"]) for c in CATEGORIES), ZERO),
+        },
+    }

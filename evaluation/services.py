@@ -1,0 +1,138 @@
+"""The only writers of progress records and jury results."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from evaluation.enums import JuryOutcome, ProgressLevel
+from evaluation.guards import current_attempt
+from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult
+from pathways.enums import PathwayPhase
+from pathways.models import Pathway
+from vae_inversee.accounts.enums import Role
+from vae_inversee.lib.errors import Conflict
+
+ASSESSMENT_PHASES = (PathwayPhase.POSITIONING, PathwayPhase.DELIVERY)
+
+
+def _as_date(value, field):
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError({field: ["Indiquez une date au format AAAA-MM-JJ."]})
+
+
+@transaction.atomic
+def assessment_record(*, acting_user, pathway, skill_block, level, assessed_at, comment="") -> Assessment:
+    if acting_user.role != Role.COMPANION:
+        raise PermissionDenied("Seul l'accompagnateur enregistre la progression du candidat.")
+    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    if pathway.phase not in ASSESSMENT_PHASES:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    "La progression se relève au positionnement (diagnostic) et pendant la mise en œuvre."
+                ]
+            }
+        )
+    errors = {}
+    targeted = set(pathway.target_blocks.values_list("pk", flat=True))
+    if targeted:
+        if skill_block is None or skill_block.pk not in targeted:
+            errors["skill_block"] = ["Choisissez l'un des blocs de compétences visés par le parcours."]
+    elif skill_block is not None:
+        errors["skill_block"] = ["Ce parcours ne vise pas de bloc : la progression porte sur la certification entière."]
+    if level not in ProgressLevel.values:
+        errors["level"] = ["Niveau inconnu : non commencé, en cours ou acquis."]
+    assessed_at = _as_date(assessed_at, "assessed_at")
+    if assessed_at > timezone.localdate():
+        errors["assessed_at"] = ["La date du relevé ne peut pas être dans le futur."]
+    if errors:
+        raise ValidationError(errors)
+    assessment = Assessment(
+        pathway=pathway,
+        skill_block=skill_block,
+        level=level,
+        assessed_at=assessed_at,
+        comment=comment or "",
+        phase=pathway.phase,
+        recorded_by=acting_user,
+    )
+    assessment.full_clean()
+    assessment.save()
+    return assessment
+
+
+def outcome_errors(outcome, targeted: int, validated: int) -> list[str]:
+    """The coherence rules of a jury, in French (the database enforces the same)."""
+    if outcome == JuryOutcome.FULL and validated != targeted:
+        return ["Validation totale : tous les blocs visés doivent être validés."]
+    if outcome == JuryOutcome.PARTIAL and not 0 < validated < targeted:
+        return ["Validation partielle : au moins un bloc validé et au moins un bloc non validé."]
+    if outcome in (JuryOutcome.NONE, JuryOutcome.ABSENT) and validated:
+        label = "Aucune validation" if outcome == JuryOutcome.NONE else "Candidat absent"
+        return [f"{label} : aucun bloc ne peut être validé."]
+    return []
+
+
+@transaction.atomic
+def jury_record(*, acting_user, pathway, session_date, outcome, block_results, comment="") -> Jury:
+    """`block_results`: [(skill_block, validated)], one per targeted block."""
+    if acting_user.role != Role.CERTIFIER:
+        raise PermissionDenied("Seul le certificateur enregistre le résultat du jury.")
+    pathway = Pathway.objects.select_for_update().select_related("candidate").get(pk=pathway.pk)
+    if pathway.phase != PathwayPhase.EVALUATION:
+        raise ValidationError({"non_field_errors": ["Le résultat du jury s'enregistre en phase d'évaluation."]})
+    attempt = current_attempt(pathway)
+    if pathway.juries.filter(attempt=attempt).exists():
+        raise Conflict("Le résultat de ce passage devant le jury est déjà enregistré.")
+    errors = {}
+    if outcome not in JuryOutcome.values:
+        errors["outcome"] = ["Résultat inconnu : validation totale, partielle, aucune validation ou absent."]
+    session_date = _as_date(session_date, "session_date")
+    if session_date > timezone.localdate():
+        errors["session_date"] = ["Le jury ne peut pas être enregistré avant de s'être tenu."]
+    targeted = {block.pk: block for block in pathway.target_blocks.all()}
+    results = {block.pk: bool(validated) for block, validated in block_results}
+    if set(results) != set(targeted):
+        missing = sorted(targeted[pk].code for pk in set(targeted) - set(results))
+        extra = sorted(str(pk) for pk in set(results) - set(targeted))
+        message = "Indiquez un résultat pour chaque bloc visé, et pour eux seuls."
+        if missing:
+            message += f" Manquants : {', '.join(missing)}."
+        if extra:
+            message += " Blocs non visés : " + ", ".join(extra) + "."
+        errors["block_results"] = [message]
+    if not errors:
+        problems = outcome_errors(outcome, len(targeted), sum(results.values()))
+        if problems:
+            errors["outcome"] = problems
+    if errors:
+        raise ValidationError(errors)
+    jury = Jury(
+        pathway=pathway,
+        attempt=attempt,
+        session_date=session_date,
+        outcome=outcome,
+        blocks_targeted=len(targeted),
+        blocks_validated=sum(results.values()),
+        comment=comment or "",
+        recorded_by=acting_user,
+    )
+    jury.full_clean()
+    jury.save()
+    JuryBlockResult.objects.bulk_create(
+        [JuryBlockResult(jury=jury, skill_block=targeted[pk], validated=validated) for pk, validated in results.items()]
+    )
+    for pk, validated in results.items():
+        if validated:
+            AcquiredBlock.objects.get_or_create(
+                candidate=pathway.candidate,
+                skill_block=targeted[pk],
+                defaults={"jury": jury, "acquired_on": session_date},
+            )
+    return jury
