@@ -135,4 +135,7 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
                 skill_block=targeted[pk],
                 defaults={"jury": jury, "acquired_on": session_date},
             )
+    from evaluation.tasks import notify_jury_result as notify_jury_result_task
+
+    transaction.on_commit(lambda: notify_jury_result_task.delay(jury.pk))
     return jury

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from evaluation import views
 
@@ -7,4 +7,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("certification/", views.certifier_home, name="certifier_home"),
     path("pilotage/", views.ministry_home, name="ministry_home"),
+    path("indicateurs/", views.dashboard, name="dashboard"),
+    re_path(r"^indicateurs/export\.(?P<file_format>csv|xlsx)$", views.indicators_export, name="indicators_export"),
+    re_path(r"^indicateurs/parcours\.(?P<file_format>csv|xlsx)$", views.pathways_export, name="pathways_export"),
 ]

@@ -67,7 +67,8 @@ class FundingFileQuerySet(models.QuerySet):
         if role == Role.PROJECT_HOLDER:
             return self.filter(pathway__project_holder_id=user.membership.organisation_id)
         if role == Role.OPCO:
-            return self.filter(opco_id=user.membership.organisation_id)
+            # A draft is the project holder's work in progress: the OPCO sees files once submitted.
+            return self.filter(opco_id=user.membership.organisation_id).exclude(status=FundingStatus.DRAFT)
         if role in (Role.COMPANION, Role.CERTIFIER):
             from pathways.models import Pathway
 

@@ -32,9 +32,10 @@ def prorated_caps(policy, months: int) -> dict[str, Decimal]:
 
 def format_euros(amount: Decimal) -> str:
     """6000.5 → "6 000,50 €" (French format, narrow no-break space)."""
-    whole, cents = f"{amount.quantize(CENT):.2f}".split(".")
+    sign = "-" if amount < 0 else ""
+    whole, cents = f"{abs(amount).quantize(CENT):.2f}".split(".")
     groups = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
-    return "\u202f".join(groups) + f",{cents} €"
+    return sign + "\u202f".join(groups) + f",{cents} €"

@@ -143,7 +143,9 @@ def funding_file_submit(*, acting_user, funding_file) -> FundingFile:
         raise ValidationError({"non_field_errors": ["Indiquez au moins un montant avant de transmettre le dossier."]})
     funding_file.status = FundingStatus.SUBMITTED
     funding_file.submitted_at = timezone.now()
-    return _save(funding_file)
+    _save(funding_file)
+    _notify_on_commit(funding_file)
+    return funding_file
 
 
 def _decide(acting_user, funding_file, action) -> FundingFile:
@@ -175,6 +177,7 @@ def _close(funding_file, acting_user, status, reason):
     from funding.tasks import render_agreement as render_agreement_task
 
     transaction.on_commit(lambda: render_agreement_task.delay(funding_file.pk))
+    _notify_on_commit(funding_file)
     return funding_file
 
 
@@ -212,7 +215,17 @@ def funding_file_request_changes(*, acting_user, funding_file, reason) -> Fundin
     funding_file = _decide(acting_user, funding_file, "demander des compléments")
     funding_file.status = FundingStatus.CHANGES_REQUESTED
     funding_file.decision_reason = reason.strip()
-    return _save(funding_file)
+    _save(funding_file)
+    _notify_on_commit(funding_file)
+    return funding_file
+
+
+def _notify_on_commit(funding_file):
+    from funding.tasks import notify_funding as notify_funding_task
+
+    # The status and moment identify the event: a retried task does not notify twice.
+    event = f"{funding_file.status}:{funding_file.updated_at.isoformat()}"
+    transaction.on_commit(lambda: notify_funding_task.delay(funding_file.pk, event))
 
 
 def agreement_store(*, funding_file_id) -> bool:

@@ -38,6 +38,12 @@ def _require_role(user, *roles, message="Votre rôle ne permet pas cette action.
         raise PermissionDenied(message)
 
 
+def _require_visible(user, pathway):
+    """Safety net behind the views' and the API's 404: nobody acts on a pathway they cannot see."""
+    if not Pathway.objects.visible_to(user).filter(pk=pathway.pk).exists():
+        raise PermissionDenied("Ce parcours n'est pas dans votre périmètre.")
+
+
 def _project_holder_of(user) -> ProjectHolder:
     _require_role(user, Role.PROJECT_HOLDER)
     try:
@@ -256,6 +262,7 @@ def contract_renew(*, acting_user, pathway, end_date) -> Contract:
 
 def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
     _require_role(acting_user, Role.PROJECT_HOLDER, Role.COMPANION)
+    _require_visible(acting_user, pathway)
     if pathway.phase not in OPEN_PHASES:
         raise ValidationError({"file": ["Le parcours est clos : aucune pièce ne peut plus être déposée."]})
     content_type = inspect_upload(uploaded_file)
@@ -269,7 +276,14 @@ def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
     )
     document.file = uploaded_file
     document.full_clean(exclude=["file"])
-    document.save()
+    try:
+        with transaction.atomic():
+            document.save()
+    except Exception:
+        # The file is written before the row: do not leave it behind when the insert fails.
+        if document.file.name:
+            document.file.storage.delete(document.file.name)
+        raise
     return document
 
 
@@ -290,6 +304,7 @@ def _require_phase(pathway, phases, action):
 def support_opinion_record(*, acting_user, pathway, job_match, pedagogical_path, comment="") -> SupportOpinion:
     _require_role(acting_user, Role.COMPANION)
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     _require_phase(pathway, [PathwayPhase.SUPPORT], "L'avis d'accompagnement")
     opinion = getattr(pathway, "support_opinion", None) or SupportOpinion(pathway=pathway)
     opinion.job_match, opinion.pedagogical_path, opinion.comment = job_match, pedagogical_path, comment
@@ -301,18 +316,24 @@ def support_opinion_record(*, acting_user, pathway, job_match, pedagogical_path,
 def admissibility_record(*, acting_user, pathway, decision, comment="") -> Admissibility:
     _require_role(acting_user, Role.CERTIFIER)
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     _require_phase(pathway, [PathwayPhase.ADMISSIBILITY], "La décision de recevabilité")
     if decision == AdmissibilityDecision.NOT_ADMISSIBLE and not (comment or "").strip():
         raise ValidationError({"comment": ["Motivez la décision de non-recevabilité."]})
     record = getattr(pathway, "admissibility", None) or Admissibility(pathway=pathway)
     record.decision, record.comment, record.decided_by = decision, comment, acting_user
-    return _save(record)
+    _save(record)
+    from pathways.tasks import notify_admissibility as notify_admissibility_task
+
+    transaction.on_commit(lambda: notify_admissibility_task.delay(record.pk))
+    return record
 
 
 @transaction.atomic
 def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
     _require_role(acting_user, Role.CERTIFIER)
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     _require_phase(
         pathway, [PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY, PathwayPhase.EVALUATION], "La date de jury"
     )
@@ -327,6 +348,9 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
         )
     pathway.jury_session_date = session_date
     pathway.save(update_fields=["jury_session_date", "updated_at"])
+    from pathways.tasks import notify_jury_session as notify_jury_session_task
+
+    transaction.on_commit(lambda: notify_jury_session_task.delay(pathway.pk, str(session_date)))
     return pathway
 
 
@@ -337,6 +361,7 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
 def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
     """The only code that writes `phase`: lock, check role and guards, move, log, notify on commit."""
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     source = pathway.phase
     if to not in PathwayPhase.values:
         raise ValidationError({"to": [f"Phase inconnue : « {to} »."]})

@@ -1,38 +1,73 @@
 from celery import shared_task
-from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
 
-from pathways.models import PathwayTransition
-from vae_inversee.accounts.models import User
+from pathways.models import Admissibility, Pathway, PathwayTransition
+from vae_inversee.notifications.enums import NotificationCategory
+from vae_inversee.notifications.recipients import excluding, pathway_people
+from vae_inversee.notifications.services import notify
+
+
+def _link(pathway):
+    return reverse("pathways:detail", args=[pathway.pk])
 
 
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_transition(self, transition_id):
-    """Tell the project holder's staff and the companion that a pathway changed phase."""
-    log = (
-        PathwayTransition.objects.select_related("pathway__candidate", "pathway__companion", "by")
-        .filter(pk=transition_id)
-        .first()
-    )
+    """Tell the people concerned that a pathway changed phase (inbox + e-mail)."""
+    log = PathwayTransition.objects.select_related("pathway__candidate", "by").filter(pk=transition_id).first()
     if log is None:
         return 0
     pathway = log.pathway
-    recipients = set(
-        User.objects.filter(membership__organisation_id=pathway.project_holder_id, is_active=True).values_list(
-            "email", flat=True
-        )
+    people = pathway_people(
+        pathway,
+        opco=log.to_phase in ("admissibility", "delivery"),
+        certifier=log.to_phase in ("admissibility", "evaluation", "completed"),
     )
-    if pathway.companion_id:
-        recipients.add(pathway.companion.email)
-    recipients.discard(log.by.email)
-    if not recipients:
+    created = notify(
+        recipients=excluding(people, log.by),
+        category=NotificationCategory.PHASE,
+        event_key=f"transition:{log.pk}",
+        subject=f"{pathway.reference} : {log.get_from_phase_display()} → {log.get_to_phase_display()}",
+        template="phase_change",
+        context={"pathway": pathway, "log": log, "at": timezone.localtime(log.at)},
+        link=_link(pathway),
+    )
+    return len(created)
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_admissibility(self, admissibility_id):
+    decision = (
+        Admissibility.objects.select_related("pathway__candidate", "decided_by").filter(pk=admissibility_id).first()
+    )
+    if decision is None:
         return 0
-    subject = f"[VAE inversée] {pathway.reference} : {log.get_from_phase_display()} → {log.get_to_phase_display()}"
-    body = (
-        f"Bonjour,\n\nLe parcours {pathway.reference} ({pathway.candidate}) est passé de la phase "
-        f"« {log.get_from_phase_display()} » à la phase « {log.get_to_phase_display()} » "
-        f"le {timezone.localtime(log.at):%d/%m/%Y à %H:%M}, par {log.by.get_full_name() or log.by.email}."
-        + (f"\n\nCommentaire : {log.comment}" if log.comment else "")
-        + "\n\n— Plateforme VAE inversée"
+    pathway = decision.pathway
+    created = notify(
+        recipients=excluding(pathway_people(pathway), decision.decided_by),
+        category=NotificationCategory.ADMISSIBILITY,
+        event_key=f"admissibility:{decision.pk}:{decision.decided_at.isoformat()}",
+        subject=f"{pathway.reference} : dossier {decision.get_decision_display().lower()}",
+        template="admissibility",
+        context={"pathway": pathway, "decision": decision},
+        link=_link(pathway),
     )
-    return send_mail(subject, body, None, sorted(recipients))
+    return len(created)
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_jury_session(self, pathway_id, session_date):
+    pathway = Pathway.objects.select_related("candidate").filter(pk=pathway_id).first()
+    if pathway is None or str(pathway.jury_session_date) != session_date:
+        return 0  # changed again meanwhile: the later task tells the new date
+    created = notify(
+        recipients=pathway_people(pathway),
+        category=NotificationCategory.JURY,
+        event_key=f"jury_session:{pathway.pk}:{session_date}",
+        subject=f"{pathway.reference} : session de jury le {pathway.jury_session_date:%d/%m/%Y}",
+        template="jury_session",
+        context={"pathway": pathway},
+        link=_link(pathway),
+    )
+    return len(created)

@@ -36,7 +36,7 @@ def test_database_url() -> str | None:
 
 
 @contextmanager
-def running_worker(tmp_path, *, needs_database=False):
+def running_worker(tmp_path, *, needs_database=False, beat=False, extra_env=None):
     url = os.environ.get("REDIS_URL", "")
     require_service(redis_reachable(url), "REDIS_URL is not set or Redis does not answer")
     env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "DJANGO_SETTINGS_MODULE": "vae_inversee.settings"}
@@ -44,6 +44,7 @@ def running_worker(tmp_path, *, needs_database=False):
         database_url = test_database_url()
         require_service(database_url is not None, "the worker needs the test database on PostgreSQL (DATABASE_URL)")
         env.update(DATABASE_URL=database_url, MEDIA_ROOT=str(settings.MEDIA_ROOT))
+    env.update(extra_env or {})
     log_path = tmp_path / "worker.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
@@ -52,6 +53,13 @@ def running_worker(tmp_path, *, needs_database=False):
              "-n", f"test-{os.getpid()}@%h"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        beat_process = None
+        if beat:
+            beat_process = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "vae_inversee", "beat", "-l", "info",
+                 "-s", str(tmp_path / "beat-schedule"), "--pidfile", str(tmp_path / "beat.pid")],
+                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            )  # fmt: skip
         previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend)
         app.conf.task_always_eager = False
         app.conf.broker_url = url
@@ -60,6 +68,9 @@ def running_worker(tmp_path, *, needs_database=False):
             yield process
         finally:
             app.conf.task_always_eager, app.conf.broker_url, app.conf.result_backend = previous
+            if beat_process is not None:
+                beat_process.terminate()
+                beat_process.wait(timeout=20)
             process.terminate()
             try:
                 process.wait(timeout=20)

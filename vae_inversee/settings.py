@@ -8,6 +8,7 @@ REDIS_URL to a real broker, DJANGO_ENV=production to the hardened settings.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before django.forms: the DSFR's widget templates (radios, checkboxes) take precedence.
+    "dsfr",
     "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
@@ -47,8 +50,8 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "widget_tweaks",
-    "dsfr",
     "vae_inversee.accounts",
+    "vae_inversee.notifications",
     "vae_inversee.demo",
     "certifications",
     "pathways",
@@ -85,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "vae_inversee.accounts.context_processors.navigation",
+                "vae_inversee.notifications.context_processors.unread",
             ],
         },
     },
@@ -160,6 +164,25 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Fail fast instead of hanging when the broker is down.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
+
+# Daily reminders (Celery beat): the time they run, and how long each phase is expected to last.
+# REMINDERS_EVERY_SECONDS replaces the daily time by a short period (the beat integration test).
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "evaluation.tasks.send_daily_reminders",
+        "schedule": env.float("REMINDERS_EVERY_SECONDS", default=0)
+        or crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
+    },
+}
+PHASE_EXPECTED_DAYS = {
+    "positioning": env.int("EXPECTED_DAYS_POSITIONING", default=45),
+    "support": env.int("EXPECTED_DAYS_SUPPORT", default=45),
+    "admissibility": env.int("EXPECTED_DAYS_ADMISSIBILITY", default=60),
+    "delivery": env.int("EXPECTED_DAYS_DELIVERY", default=400),
+    "evaluation": env.int("EXPECTED_DAYS_EVALUATION", default=45),
+}
+# Absolute links in e-mails.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 CACHES = {
     "default": (

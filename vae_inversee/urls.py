@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
     path("certifications/", include("certifications.urls")),
+    path("notifications/", include("vae_inversee.notifications.urls")),
     path("", include("pathways.urls")),
     path("", include("funding.urls")),
     path("", include("evaluation.urls")),

@@ -137,8 +137,8 @@ def test_list_query_count_does_not_grow_with_the_page(portal):
     full_page = queries_for_page()
 
     # Session, user and membership, then: COUNT, the page (with the eligibility EXISTS),
-    # the certifiers prefetch, the active skill blocks prefetch.
-    assert one_row == full_page == 7
+    # the certifiers prefetch, the active skill blocks prefetch, and the header's unread notifications.
+    assert one_row == full_page == 8
 
 
 def test_detail_lists_blocks_certifiers_and_access_routes(portal):

@@ -51,13 +51,13 @@ def data(db, settings, tmp_path):
     a2 = PathwayFactory(project_holder=holder_a, certification=a1.certification)
     staff = staff_of(a1)
     # a3: abandoned after 4 days of positioning.
-    a3 = PathwayFactory(project_holder=holder_a, certification=a1.certification)
+    a3 = PathwayFactory(project_holder=holder_a, certification=a1.certification, companion=a1.companion)
     pathway_services.pathway_transition(
         acting_user=staff["project_holder"], pathway=a3, to="abandoned", comment="Rupture de la période d'essai"
     )
     set_timeline(a3, 0, [4])
     # a4: completed with a partial jury (2 of 3 blocks), funding approved for less than asked.
-    a4 = PathwayFactory(project_holder=holder_a, certification=a1.certification)
+    a4 = PathwayFactory(project_holder=holder_a, certification=a1.certification, companion=a1.companion)
     a4 = walk_to(a4, "evaluation", staff)
     record_jury(a4, staff, outcome="partial", validated=2)
     pathway_services.pathway_transition(acting_user=staff["certifier"], pathway=a4, to="completed")

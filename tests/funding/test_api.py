@@ -131,7 +131,8 @@ def test_only_the_opco_decides(setup, role, code):
         assert response.json()["detail"] == "Seul l'OPCO destinataire statue sur un dossier de financement."
 
 
-@pytest.mark.parametrize(("role", "code"), [("opco", 403), ("companion", 403), ("certifier", 404), ("ministry", 403)])
+# A draft is not shown to the OPCO yet (404); the certifier sees nothing before admissibility (404).
+@pytest.mark.parametrize(("role", "code"), [("opco", 404), ("companion", 403), ("certifier", 404), ("ministry", 403)])
 def test_only_the_project_holder_submits(setup, role, code):
     pathway, staff = setup
     funding_file = services.funding_file_create(acting_user=staff["project_holder"], pathway=pathway)

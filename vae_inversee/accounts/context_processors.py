@@ -5,9 +5,12 @@ from vae_inversee.accounts.homes import HOME_URL_NAMES
 
 # Navigation entries per role: (label, URL name). Later features add their pages here.
 NAVIGATION = {
-    Role.PROJECT_HOLDER: [("Mes parcours", HOME_URL_NAMES[Role.PROJECT_HOLDER])],
+    Role.PROJECT_HOLDER: [
+        ("Mes parcours", HOME_URL_NAMES[Role.PROJECT_HOLDER]),
+        ("Indicateurs", "evaluation:dashboard"),
+    ],
     Role.COMPANION: [("Parcours accompagnés", HOME_URL_NAMES[Role.COMPANION])],
-    Role.OPCO: [("Dossiers à instruire", HOME_URL_NAMES[Role.OPCO])],
+    Role.OPCO: [("Dossiers à instruire", HOME_URL_NAMES[Role.OPCO]), ("Indicateurs", "evaluation:dashboard")],
     Role.CERTIFIER: [("Recevabilités et jurys", HOME_URL_NAMES[Role.CERTIFIER])],
     Role.MINISTRY: [("Pilotage national", HOME_URL_NAMES[Role.MINISTRY])],
 }

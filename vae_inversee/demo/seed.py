@@ -33,6 +33,7 @@ from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membersh
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
 from vae_inversee.lib.pdf import render_pdf
+from vae_inversee.notifications.models import Notification
 
 DEMO_PASSWORD = "demo-vae-2026"
 SAMPLE_EXPORT = Path(__file__).resolve().parents[2] / "certifications" / "data" / "export-fiches-csv-2024-02-22.zip"
@@ -520,6 +521,8 @@ def _seed() -> list[str]:
         report.tally("Candidats", created)
 
     created_pathways = _seed_pathways(holders)
+    # The demo's history happened "in the past": its notifications are already read and mailed.
+    Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
         f"Parcours : {created_pathways} créé(s), {Pathway.objects.count() - created_pathways} déjà présent(s)"
     )

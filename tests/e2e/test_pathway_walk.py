@@ -1,0 +1,191 @@
+"""One pathway walked through its five phases in a real browser, each role on its own pages.
+
+The portal has no pages yet for the OPCO's funding decision, the companion's progress records and the
+certifier's jury result: those three steps go through their services, as the same demo users.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from pathways.models import Employer, Pathway
+from tests.e2e.test_demo_logins import log_in
+from tests.pathways.factories import PDF_BYTES
+from vae_inversee.accounts.models import User
+from vae_inversee.demo.seed import seed_demo
+
+CERTIFICATION = "Agent de propreté et d'hygiène (RNCP90001)"
+CANDIDATE = "Fatima El Amrani"  # born in 1987: an adult, paid at least the SMIC
+EMPLOYER = "Institut de formation Avenir Métiers"  # IDCC 1516 → AKTO, the OPCO of opco@demo.vae
+COMPANION = "Julien Moreau — Cap Parcours VAE"
+
+
+def as_user(page, base_url, email):
+    page.context.clear_cookies()
+    log_in(page, base_url, email)
+    page.wait_for_url(re.compile(r"/(porteur|accompagnement|certification|opco)/$"))
+
+
+def open_pathway(page, base_url, pathway):
+    page.goto(f"{base_url}/parcours/{pathway.pk}/")
+
+
+def click(page, name):
+    page.get_by_role("button", name=name, exact=True).click()
+
+
+def expect_message(page, text):
+    from playwright.sync_api import expect
+
+    expect(page.locator(".fr-alert--success").filter(has_text=text)).to_be_visible()
+
+
+def approve_funding(pathway):
+    from funding import services as funding_services
+
+    porteur, opco = User.objects.get(email="porteur@demo.vae"), User.objects.get(email="opco@demo.vae")
+    amounts = {"teaching": "4000.00", "design": "500.00", "support": "1500.00"}
+    funding_file = funding_services.funding_file_create(
+        acting_user=porteur, pathway=pathway, **{f"requested_{k}": v for k, v in amounts.items()}
+    )
+    funding_services.funding_file_submit(acting_user=porteur, funding_file=funding_file)
+    funding_services.funding_file_approve(
+        acting_user=opco, funding_file=funding_file, **{f"approved_{k}": Decimal(v) for k, v in amounts.items()}
+    )
+
+
+def record_progress(pathway):
+    from evaluation import services as evaluation_services
+
+    companion = User.objects.get(email="accompagnateur@demo.vae")
+    for block in pathway.target_blocks.all():
+        evaluation_services.assessment_record(
+            acting_user=companion,
+            pathway=pathway,
+            skill_block=block,
+            level="acquired",
+            assessed_at=pathway.contract.start_date,
+        )
+
+
+def record_jury(pathway):
+    from evaluation import services as evaluation_services
+
+    pathway.refresh_from_db()
+    certifier = User.objects.get(email="certificateur@demo.vae")
+    evaluation_services.jury_record(
+        acting_user=certifier,
+        pathway=pathway,
+        session_date=pathway.jury_session_date,
+        outcome="full",
+        block_results=[(block, True) for block in pathway.target_blocks.all()],
+    )
+
+
+@pytest.fixture
+def demo(transactional_db):
+    seed_demo()
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    base = live_server.url
+    feasibility, diagnosis = tmp_path / "etude-faisabilite.pdf", tmp_path / "diagnostic.pdf"
+    feasibility.write_bytes(PDF_BYTES)
+    diagnosis.write_bytes(PDF_BYTES)
+
+    # ---- the project holder creates the pathway, uploads the two documents, moves to support
+    as_user(page, base, "porteur@demo.vae")
+    page.get_by_role("link", name="Nouveau parcours").click()
+    page.get_by_label("Certification visée").select_option(label=CERTIFICATION)
+    click(page, "Continuer")
+    page.get_by_label("Candidat", exact=True).select_option(label=CANDIDATE)
+    employer = Employer.objects.get(name=EMPLOYER)
+    page.get_by_label("Employeur", exact=True).select_option(label=str(employer))
+    page.get_by_label("Accompagnateur ou accompagnatrice").select_option(label=COMPANION)
+    click(page, "Créer le parcours")
+    page.wait_for_url(re.compile(r"/parcours/\d+/$"))
+    pathway = Pathway.objects.get(pk=int(page.url.rstrip("/").rsplit("/", 1)[1]))
+    assert pathway.target_blocks.count() == 3  # every block is checked by default
+    expect_message(page, f"Le parcours {pathway.reference} a été créé.")
+
+    for kind, path in (
+        ("Étude de faisabilité", feasibility),
+        ("Diagnostic de compétences (positionnement)", diagnosis),
+    ):
+        page.get_by_label("Type de pièce").select_option(label=kind)
+        page.get_by_label("Fichier").set_input_files(str(path))
+        click(page, "Déposer la pièce")
+        expect_message(page, f"La pièce « {kind} » a été déposée.")
+    assert page.get_by_role("link", name="etude-faisabilite.pdf").is_visible()
+    click(page, "Passer en accompagnement")
+    expect_message(page, "est passé en phase « Accompagnement »")
+
+    # ---- the companion gives a favourable opinion and moves to admissibility
+    as_user(page, base, "accompagnateur@demo.vae")
+    assert pathway.reference in page.content()
+    page.get_by_role("link", name=pathway.reference).click()
+    page.locator("#radio-id_job_match").get_by_text("Favorable", exact=True).click()
+    page.locator("#radio-id_pedagogical_path").get_by_text("Favorable", exact=True).click()
+    page.locator("#id_comment").fill("Poste et certification en adéquation.")
+    click(page, "Enregistrer l'avis")
+    expect_message(page, "Votre avis d'accompagnement (favorable) est enregistré.")
+    click(page, "Passer en recevabilité")
+    expect_message(page, "est passé en phase « Recevabilité »")
+
+    # ---- the certifier declares the file admissible
+    as_user(page, base, "certificateur@demo.vae")
+    page.locator("#table-recevabilites").get_by_role("link", name=pathway.reference).click()
+    page.locator("#radio-id_decision").get_by_text("Recevable", exact=True).click()
+    click(page, "Enregistrer la décision")
+    expect_message(page, "Décision de recevabilité enregistrée : recevable.")
+
+    # ---- the project holder records the contract; the OPCO approves the funding; delivery starts
+    as_user(page, base, "porteur@demo.vae")
+    open_pathway(page, base, pathway)
+    page.get_by_role("link", name="Enregistrer le contrat").click()
+    page.get_by_label("Conclu le").fill("2025-09-01")
+    page.get_by_label("Date de début").fill("2025-09-15")
+    page.get_by_label("Date de fin").fill("2026-09-14")
+    page.get_by_label("Durée hebdomadaire (heures)").fill("35")
+    page.get_by_label("Salaire mensuel brut").fill("1900.00")
+    page.get_by_label("Nom du tuteur ou de la tutrice").fill("Tuteur de bout en bout")
+    click(page, "Enregistrer le contrat")
+    expect_message(page, "Le contrat de professionnalisation du parcours")
+    assert "Le dossier de financement n'est pas encore accordé par l'OPCO." in page.content().replace("&#x27;", "'")
+    approve_funding(pathway)
+    page.reload()
+    click(page, "Passer en mise en œuvre")
+    expect_message(page, "est passé en phase « Mise en œuvre »")
+
+    # ---- the certifier sets the jury date
+    as_user(page, base, "certificateur@demo.vae")
+    page.locator("#table-jurys").get_by_role("link", name=pathway.reference).click()
+    page.get_by_label("Date de la session de jury").fill("2026-09-10")
+    click(page, "Fixer la date du jury")
+    expect_message(page, "La session de jury est fixée au 10/09/2026.")
+
+    # ---- the companion records progress and moves to evaluation
+    record_progress(pathway)
+    as_user(page, base, "accompagnateur@demo.vae")
+    open_pathway(page, base, pathway)
+    click(page, "Passer en évaluation")
+    expect_message(page, "est passé en phase « Évaluation et jury »")
+
+    # ---- the certifier records the jury and closes the pathway
+    record_jury(pathway)
+    as_user(page, base, "certificateur@demo.vae")
+    open_pathway(page, base, pathway)
+    click(page, "Clore le parcours")
+    expect_message(page, "est passé en phase « Terminé »")
+
+    assert page.locator("#table-transitions caption").inner_text() == "Changements de phase (5)"
+    rows = page.locator("#table-transitions tbody tr")
+    assert rows.count() == 5
+    assert "Évaluation et jury" in rows.nth(4).inner_text() and "Terminé" in rows.nth(4).inner_text()
+    pathway.refresh_from_db()
+    assert pathway.phase == "completed"
+    page.screenshot(path="/tmp/pathway-completed.png", full_page=True)

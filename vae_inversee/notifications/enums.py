@@ -1,0 +1,9 @@
+from django.db import models
+
+
+class NotificationCategory(models.TextChoices):
+    PHASE = "phase", "Changements de phase"
+    FUNDING = "funding", "Dossiers de financement"
+    ADMISSIBILITY = "admissibility", "Décisions de recevabilité"
+    JURY = "jury", "Jurys (dates et résultats)"
+    REMINDER = "reminder", "Rappels quotidiens"

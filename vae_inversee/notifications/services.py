@@ -1,0 +1,55 @@
+"""notify(): inbox rows now, e-mails by a task once the caller's transaction has committed."""
+
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from vae_inversee.notifications.enums import NotificationCategory
+from vae_inversee.notifications.models import EmailPreference, Notification
+
+
+def notify(*, recipients, category, event_key, subject, template, context, link="") -> list[Notification]:
+    """Create one notification per recipient for this event (again = nothing new), mail them after commit.
+
+    `template` names `templates/emails/<template>-body.txt` (and `-body.html`), rendered with `context`.
+    """
+    created = []
+    for recipient in {user.pk: user for user in recipients if user.is_active}.values():
+        body = render_to_string(f"emails/{template}-body.txt", {**context, "recipient": recipient}).strip()
+        try:
+            with transaction.atomic():
+                notification, is_new = Notification.objects.get_or_create(
+                    recipient=recipient,
+                    event_key=event_key,
+                    defaults={"category": category, "subject": subject[:255], "body": body, "link": link},
+                )
+        except IntegrityError:
+            continue  # created meanwhile by a concurrent run of the same event
+        if is_new:
+            created.append(notification)
+    if created:
+        from vae_inversee.notifications.tasks import send_notification_email
+
+        ids = [notification.pk for notification in created]
+        transaction.on_commit(lambda: [send_notification_email.delay(pk) for pk in ids])
+    return created
+
+
+def email_enabled(user, category) -> bool:
+    preference = EmailPreference.objects.filter(user=user, category=category).first()
+    return preference.enabled if preference else True
+
+
+def preferences_save(*, acting_user, enabled_categories) -> None:
+    for category in NotificationCategory.values:
+        EmailPreference.objects.update_or_create(
+            user=acting_user, category=category, defaults={"enabled": category in enabled_categories}
+        )
+
+
+def notification_mark_read(*, acting_user, notification=None) -> int:
+    """Mark one notification (or all of the user's) read; returns how many changed."""
+    unread = Notification.objects.filter(recipient=acting_user).unread()
+    if notification is not None:
+        unread = unread.filter(pk=notification.pk)
+    return unread.update(read_at=timezone.now())
