@@ -70,6 +70,13 @@ class FundingFileViewSet(
             acting_user=self.request.user, funding_file=serializer.instance, **serializer.validated_data
         )
 
+    def _decide(self, request, serializer_class, service):
+        """The OPCO's decisions: the file in scope (404), the input checked (400), one service call."""
+        funding_file = self.get_object()
+        serializer = serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return self._respond(service(acting_user=request.user, funding_file=funding_file, **serializer.validated_data))
+
     def _respond(self, funding_file):
         return Response(FundingFileSerializer(FundingFile.objects.select_related("opco").get(pk=funding_file.pk)).data)
 
@@ -89,14 +96,7 @@ class FundingFileViewSet(
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        funding_file = self.get_object()
-        serializer = ApproveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._respond(
-            services.funding_file_approve(
-                acting_user=request.user, funding_file=funding_file, **serializer.validated_data
-            )
-        )
+        return self._decide(request, ApproveSerializer, services.funding_file_approve)
 
     @extend_schema(
         summary="Refuser le dossier, avec un motif (OPCO)",
@@ -105,14 +105,7 @@ class FundingFileViewSet(
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        funding_file = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._respond(
-            services.funding_file_reject(
-                acting_user=request.user, funding_file=funding_file, **serializer.validated_data
-            )
-        )
+        return self._decide(request, ReasonSerializer, services.funding_file_reject)
 
     @extend_schema(
         summary="Demander des compléments, avec un motif (OPCO)",
@@ -121,14 +114,7 @@ class FundingFileViewSet(
     )
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
-        funding_file = self.get_object()
-        serializer = ReasonSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return self._respond(
-            services.funding_file_request_changes(
-                acting_user=request.user, funding_file=funding_file, **serializer.validated_data
-            )
-        )
+        return self._decide(request, ReasonSerializer, services.funding_file_request_changes)
 
     @extend_schema(
         summary="Télécharger l'accord (ou le refus) de prise en charge en PDF",

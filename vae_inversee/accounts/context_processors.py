@@ -12,7 +12,10 @@ NAVIGATION = {
     Role.COMPANION: [("Parcours accompagnés", HOME_URL_NAMES[Role.COMPANION])],
     Role.OPCO: [("Dossiers à instruire", HOME_URL_NAMES[Role.OPCO]), ("Indicateurs", "evaluation:dashboard")],
     Role.CERTIFIER: [("Recevabilités et jurys", HOME_URL_NAMES[Role.CERTIFIER])],
-    Role.MINISTRY: [("Pilotage national", HOME_URL_NAMES[Role.MINISTRY])],
+    Role.MINISTRY: [
+        ("Pilotage national", HOME_URL_NAMES[Role.MINISTRY]),
+        ("Financements", "funding:ministry_list"),
+    ],
 }
 COMMON_NAVIGATION = [("Certifications", "certifications:list")]
 
@@ -22,8 +25,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     entries = NAVIGATION.get(user.role, []) + COMMON_NAVIGATION
-    items = []
-    for label, url_name in entries:
-        url = reverse(url_name)
-        items.append({"label": label, "link": url, "active": request.path.startswith(url)})
+    items = [{"label": label, "link": reverse(url_name), "active": False} for label, url_name in entries]
+    # The longest matching link is the current one (/pilotage/financements/ is not /pilotage/).
+    matching = [item for item in items if request.path.startswith(item["link"])]
+    if matching:
+        max(matching, key=lambda item: len(item["link"]))["active"] = True
     return {"nav_items": items}
