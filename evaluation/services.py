@@ -17,6 +17,11 @@ from vae_inversee.lib.errors import Conflict
 ASSESSMENT_PHASES = (PathwayPhase.POSITIONING, PathwayPhase.DELIVERY)
 
 
+def _require_visible(user, pathway):
+    if not Pathway.objects.visible_to(user).filter(pk=pathway.pk).exists():
+        raise PermissionDenied("Ce parcours n'est pas dans votre périmètre.")
+
+
 def _as_date(value, field):
     if isinstance(value, datetime.date):
         return value
@@ -31,6 +36,7 @@ def assessment_record(*, acting_user, pathway, skill_block, level, assessed_at, 
     if acting_user.role != Role.COMPANION:
         raise PermissionDenied("Seul l'accompagnateur enregistre la progression du candidat.")
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     if pathway.phase not in ASSESSMENT_PHASES:
         raise ValidationError(
             {
@@ -48,9 +54,14 @@ def assessment_record(*, acting_user, pathway, skill_block, level, assessed_at, 
         errors["skill_block"] = ["Ce parcours ne vise pas de bloc : la progression porte sur la certification entière."]
     if level not in ProgressLevel.values:
         errors["level"] = ["Niveau inconnu : non commencé, en cours ou acquis."]
-    assessed_at = _as_date(assessed_at, "assessed_at")
-    if assessed_at > timezone.localdate():
-        errors["assessed_at"] = ["La date du relevé ne peut pas être dans le futur."]
+    try:
+        assessed_at = _as_date(assessed_at, "assessed_at")
+    except ValidationError as error:
+        # Reported with the other fields' errors, all at once.
+        errors.update(error.message_dict)
+    else:
+        if assessed_at > timezone.localdate():
+            errors["assessed_at"] = ["La date du relevé ne peut pas être dans le futur."]
     if errors:
         raise ValidationError(errors)
     assessment = Assessment(
@@ -85,6 +96,7 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
     if acting_user.role != Role.CERTIFIER:
         raise PermissionDenied("Seul le certificateur enregistre le résultat du jury.")
     pathway = Pathway.objects.select_for_update().select_related("candidate").get(pk=pathway.pk)
+    _require_visible(acting_user, pathway)
     if pathway.phase != PathwayPhase.EVALUATION:
         raise ValidationError({"non_field_errors": ["Le résultat du jury s'enregistre en phase d'évaluation."]})
     attempt = current_attempt(pathway)

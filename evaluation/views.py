@@ -1,17 +1,25 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from certifications.models import Certification
-from evaluation import charts, exports, indicators
+from evaluation import charts, exports, indicators, services
 from evaluation.enums import JuryOutcome
+from evaluation.forms import AssessmentForm, JuryResultForm
 from funding.money import format_euros
 from pathways import selectors as pathway_selectors
 from pathways.enums import PHASE_ORDER
 from pathways.models import Pathway
+from pathways.pages import render_pathway_page
 from vae_inversee.accounts.decorators import role_required
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import Organisation
+from vae_inversee.lib.errors import Conflict
 
 
 @role_required(Role.CERTIFIER)
@@ -176,3 +184,54 @@ def _dashboard(user):
         ],  # fmt: skip
         "funding_chart": funding_chart,
     }
+
+
+# ---- the pathway page's progress and jury forms ----------------------------------------------------
+
+
+def _section_url(pathway, anchor):
+    return reverse("pathways:detail", args=[pathway.pk]) + f"#{anchor}"
+
+
+@role_required(Role.COMPANION)
+@require_POST
+def assessment_create(request, pk):
+    pathway = pathway_selectors.pathway_for_page(request.user, pk)
+    form = AssessmentForm(request.POST, blocks=pathway.target_blocks.order_by("code"))
+    if form.is_valid():
+        try:
+            assessment = services.assessment_record(acting_user=request.user, pathway=pathway, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            subject = f"le bloc {assessment.skill_block.code}" if assessment.skill_block else "la certification"
+            messages.success(
+                request, f"Progression enregistrée pour {subject} : {assessment.get_level_display().lower()}."
+            )
+            return redirect(_section_url(pathway, "progression"))
+    return render_pathway_page(request, pathway, forms={"assessment_form": form}, status=400)
+
+
+@role_required(Role.CERTIFIER)
+@require_POST
+def jury_result(request, pk):
+    pathway = pathway_selectors.pathway_for_page(request.user, pk)
+    form = JuryResultForm(request.POST, blocks=pathway.target_blocks.order_by("code"))
+    if form.is_valid():
+        try:
+            jury = services.jury_record(acting_user=request.user, pathway=pathway, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict as error:
+            # Recorded meanwhile (two certifier staff at once): the page shows the result that won.
+            messages.error(request, str(error))
+            return redirect(_section_url(pathway, "jury"))
+        else:
+            messages.success(
+                request,
+                f"Résultat du jury enregistré : {jury.get_outcome_display().lower()} "
+                f"({jury.blocks_validated} bloc{pluralize(jury.blocks_validated)} validé{pluralize(jury.blocks_validated)} "
+                f"sur {jury.blocks_targeted}).",
+            )
+            return redirect(_section_url(pathway, "jury"))
+    return render_pathway_page(request, pathway, forms={"jury_result_form": form}, status=400)

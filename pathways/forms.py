@@ -357,6 +357,14 @@ class JurySessionForm(Form):
     session_date = forms.DateField(label="Date de la session de jury", widget=DateInput)
 
 
+class ContractRenewalForm(Form):
+    end_date = forms.DateField(
+        label="Nouvelle date de fin du contrat",
+        widget=DateInput,
+        help_text="Le contrat renouvelé couvre le nouveau passage devant le jury ; 36 mois au plus en tout.",
+    )
+
+
 class TransitionForm(Form):
     to = forms.ChoiceField(choices=PathwayPhase.choices, widget=forms.HiddenInput)
     comment = forms.CharField(

@@ -61,6 +61,11 @@ def candidates_of(user):
     )
 
 
+def pathways_of_candidate(candidate):
+    """The candidate's pathways, newest first, with what the candidate record shows (one query)."""
+    return list(candidate.pathways.select_related("certification", "employer").order_by("-created_at", "-id"))
+
+
 def employers_of(user):
     return (
         Employer.objects.visible_to(user)

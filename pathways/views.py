@@ -9,14 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from pathways import selectors, services, workflow
-from pathways.enums import OPEN_PHASES, PHASE_ORDER, PathwayPhase
+from pathways import selectors, services
+from pathways.enums import OPEN_PHASES, PathwayPhase
 from pathways.forms import (
     AbandonForm,
     AdmissibilityForm,
     CandidateForm,
     CertificationChoiceForm,
     ContractForm,
+    ContractRenewalForm,
     DocumentForm,
     EmployerForm,
     JurySessionForm,
@@ -26,16 +27,13 @@ from pathways.forms import (
     TransitionForm,
 )
 from pathways.models import Candidate, Employer, Pathway
+from pathways.pages import CONTRACT_PHASES, render_pathway_page
 from vae_inversee.accounts.decorators import role_required
 from vae_inversee.accounts.enums import Role
 
 PAGE_SIZE = 25
 ALL_ROLES = tuple(Role)
 ACTING_ROLES = (Role.PROJECT_HOLDER, Role.COMPANION, Role.CERTIFIER)
-CONTRACT_PHASES = (PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY)
-JURY_PHASES = (PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY, PathwayPhase.EVALUATION)
-# The five working phases shown by the stepper (completed is the end of the road, not a step).
-STEPS = PHASE_ORDER[:-1]
 
 
 def _page(request, queryset):
@@ -91,6 +89,13 @@ def companion_home(request):
 def candidate_list(request):
     page, page_range = _page(request, selectors.candidates_of(request.user))
     return render(request, "pathways/candidate_list.html", {"page": page, "page_range": page_range})
+
+
+@role_required(Role.PROJECT_HOLDER)
+def candidate_detail(request, pk):
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+    context = {"candidate": candidate, "pathways": selectors.pathways_of_candidate(candidate)}
+    return render(request, "pathways/candidate_detail.html", context)
 
 
 @role_required(Role.PROJECT_HOLDER)
@@ -255,52 +260,30 @@ def contract_edit(request, pk):
     return render(request, "pathways/contract_form.html", context)
 
 
+@role_required(Role.PROJECT_HOLDER)
+@require_POST
+def contract_renewal(request, pk):
+    """After a renewal (a failed jury, pathway back in delivery), the contract's end date moves on."""
+    pathway = selectors.pathway_for_page(request.user, pk)
+    form = ContractRenewalForm(request.POST)
+    if form.is_valid():
+        try:
+            contract = services.contract_renew(acting_user=request.user, pathway=pathway, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Le contrat est prolongé jusqu'au {contract.end_date:%d/%m/%Y}.")
+            return redirect(_pathway_url(pathway))
+    return render_pathway_page(request, pathway, forms={"renewal_form": form}, status=400)
+
+
 # ---- the pathway page -----------------------------------------------------------------------------
-
-
-def _render_pathway(request, pathway, *, forms=None, refused=None, status=200):
-    """The pathway page; `forms` replaces the blank forms by bound ones (after a validation error)."""
-    user, phase = request.user, pathway.phase
-    role = user.role
-    forms = forms or {}
-    blank = {}
-    if role in (Role.PROJECT_HOLDER, Role.COMPANION) and phase in OPEN_PHASES:
-        blank["document_form"] = DocumentForm
-    if workflow.can_abandon(pathway, user):
-        blank["abandon_form"] = AbandonForm
-    if role == Role.COMPANION and phase == PathwayPhase.SUPPORT:
-        opinion = getattr(pathway, "support_opinion", None)
-        blank["opinion_form"] = lambda: SupportOpinionForm(initial=SupportOpinionForm.initial_for(opinion))
-    if role == Role.CERTIFIER and phase == PathwayPhase.ADMISSIBILITY:
-        record = getattr(pathway, "admissibility", None)
-        blank["admissibility_form"] = lambda: AdmissibilityForm(initial=AdmissibilityForm.initial_for(record))
-    if role == Role.CERTIFIER and phase in JURY_PHASES:
-        blank["jury_form"] = lambda: JurySessionForm(initial={"session_date": pathway.jury_session_date})
-    context = {name: forms.get(name) or make() for name, make in blank.items()}
-    moves = workflow.moves_for(pathway, user)
-    step = STEPS.index(phase) + 1 if phase in STEPS else None
-    context.update(
-        pathway=pathway,
-        moves=moves,
-        transition_form=forms.get("transition_form"),
-        refused=refused,
-        steps=[{"label": PathwayPhase(value).label, "current": value == phase} for value in STEPS],
-        step=step,
-        step_count=len(STEPS),
-        next_step=PathwayPhase(STEPS[step]).label if step and step < len(STEPS) else None,
-        can_edit=role == Role.PROJECT_HOLDER and phase in OPEN_PHASES,
-        can_edit_contract=role == Role.PROJECT_HOLDER and phase in CONTRACT_PHASES,
-        read_only=role in (Role.OPCO, Role.MINISTRY),
-        field_changes=selectors.pathway_field_changes(pathway),
-        **selectors.pathway_page_related(pathway),
-    )
-    return render(request, "pathways/pathway_detail.html", context, status=status)
 
 
 @role_required(*ALL_ROLES)
 def pathway_detail(request, pk):
     pathway = selectors.pathway_for_page(request.user, pk)
-    return _render_pathway(request, pathway)
+    return render_pathway_page(request, pathway)
 
 
 @role_required(*ACTING_ROLES)
@@ -309,17 +292,17 @@ def pathway_transition(request, pk):
     pathway = selectors.pathway_for_page(request.user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():
-        return _render_pathway(request, pathway, forms={"transition_form": form}, status=400)
+        return render_pathway_page(request, pathway, forms={"transition_form": form}, status=400)
     target = form.cleaned_data["to"]
     try:
         services.pathway_transition(
             acting_user=request.user, pathway=pathway, to=target, comment=form.cleaned_data["comment"]
         )
     except services.TransitionRefused as refused:
-        return _render_pathway(request, pathway, forms={"transition_form": form}, refused=refused, status=400)
+        return render_pathway_page(request, pathway, forms={"transition_form": form}, refused=refused, status=400)
     except ValidationError as error:
         form.add_service_errors(error)
-        return _render_pathway(request, pathway, forms={"transition_form": form}, status=400)
+        return render_pathway_page(request, pathway, forms={"transition_form": form}, status=400)
     messages.success(request, f"Le parcours {pathway.reference} est passé en phase « {PathwayPhase(target).label} ».")
     return redirect(_pathway_url(pathway))
 
@@ -338,11 +321,11 @@ def pathway_abandon(request, pk):
                 comment=form.cleaned_data["reason"],
             )
         except services.TransitionRefused as refused:
-            return _render_pathway(request, pathway, forms={"abandon_form": form}, refused=refused, status=400)
+            return render_pathway_page(request, pathway, forms={"abandon_form": form}, refused=refused, status=400)
         else:
             messages.success(request, f"L'abandon du parcours {pathway.reference} est enregistré.")
             return redirect(_pathway_url(pathway))
-    return _render_pathway(request, pathway, forms={"abandon_form": form}, status=400)
+    return render_pathway_page(request, pathway, forms={"abandon_form": form}, status=400)
 
 
 @role_required(Role.PROJECT_HOLDER, Role.COMPANION)
@@ -363,7 +346,7 @@ def document_upload(request, pk):
         else:
             messages.success(request, f"La pièce « {document.get_kind_display()} » a été déposée.")
             return redirect(_pathway_url(pathway) + "#pieces")
-    return _render_pathway(request, pathway, forms={"document_form": form}, status=400)
+    return render_pathway_page(request, pathway, forms={"document_form": form}, status=400)
 
 
 @role_required(*ALL_ROLES)
@@ -391,7 +374,7 @@ def support_opinion(request, pk):
             verdict = "favorable" if opinion.favourable else "réservé"
             messages.success(request, f"Votre avis d'accompagnement ({verdict}) est enregistré.")
             return redirect(_pathway_url(pathway))
-    return _render_pathway(request, pathway, forms={"opinion_form": form}, status=400)
+    return render_pathway_page(request, pathway, forms={"opinion_form": form}, status=400)
 
 
 @role_required(Role.CERTIFIER)
@@ -409,7 +392,7 @@ def admissibility_decision(request, pk):
                 request, f"Décision de recevabilité enregistrée : {record.get_decision_display().lower()}."
             )
             return redirect(_pathway_url(pathway))
-    return _render_pathway(request, pathway, forms={"admissibility_form": form}, status=400)
+    return render_pathway_page(request, pathway, forms={"admissibility_form": form}, status=400)
 
 
 @role_required(Role.CERTIFIER)
@@ -426,4 +409,4 @@ def jury_session(request, pk):
             date = form.cleaned_data["session_date"]
             messages.success(request, f"La session de jury est fixée au {date:%d/%m/%Y}.")
             return redirect(_pathway_url(pathway))
-    return _render_pathway(request, pathway, forms={"jury_form": form}, status=400)
+    return render_pathway_page(request, pathway, forms={"jury_form": form}, status=400)

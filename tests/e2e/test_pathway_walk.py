@@ -1,18 +1,13 @@
-"""One pathway walked through its five phases in a real browser, each role on its own pages.
-
-The portal has no pages yet for the OPCO's funding decision, the companion's progress records and the
-certifier's jury result: those three steps go through their services, as the same demo users.
-"""
+"""One pathway walked through its five phases in a real browser, each role on its own pages only: the
+project holder, the companion, the certifier and the OPCO act through the portal, never a service call."""
 
 import re
-from decimal import Decimal
 
 import pytest
 
 from pathways.models import Employer, Pathway
 from tests.e2e.test_demo_logins import log_in
 from tests.pathways.factories import PDF_BYTES
-from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import seed_demo
 
 CERTIFICATION = "Agent de propreté et d'hygiène (RNCP90001)"
@@ -39,48 +34,6 @@ def expect_message(page, text):
     from playwright.sync_api import expect
 
     expect(page.locator(".fr-alert--success").filter(has_text=text)).to_be_visible()
-
-
-def approve_funding(pathway):
-    from funding import services as funding_services
-
-    porteur, opco = User.objects.get(email="porteur@demo.vae"), User.objects.get(email="opco@demo.vae")
-    amounts = {"teaching": "4000.00", "design": "500.00", "support": "1500.00"}
-    funding_file = funding_services.funding_file_create(
-        acting_user=porteur, pathway=pathway, **{f"requested_{k}": v for k, v in amounts.items()}
-    )
-    funding_services.funding_file_submit(acting_user=porteur, funding_file=funding_file)
-    funding_services.funding_file_approve(
-        acting_user=opco, funding_file=funding_file, **{f"approved_{k}": Decimal(v) for k, v in amounts.items()}
-    )
-
-
-def record_progress(pathway):
-    from evaluation import services as evaluation_services
-
-    companion = User.objects.get(email="accompagnateur@demo.vae")
-    for block in pathway.target_blocks.all():
-        evaluation_services.assessment_record(
-            acting_user=companion,
-            pathway=pathway,
-            skill_block=block,
-            level="acquired",
-            assessed_at=pathway.contract.start_date,
-        )
-
-
-def record_jury(pathway):
-    from evaluation import services as evaluation_services
-
-    pathway.refresh_from_db()
-    certifier = User.objects.get(email="certificateur@demo.vae")
-    evaluation_services.jury_record(
-        acting_user=certifier,
-        pathway=pathway,
-        session_date=pathway.jury_session_date,
-        outcome="full",
-        block_results=[(block, True) for block in pathway.target_blocks.all()],
-    )
 
 
 @pytest.fixture
@@ -156,8 +109,30 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
     click(page, "Enregistrer le contrat")
     expect_message(page, "Le contrat de professionnalisation du parcours")
     assert "Le dossier de financement n'est pas encore accordé par l'OPCO." in page.content().replace("&#x27;", "'")
-    approve_funding(pathway)
-    page.reload()
+    page.locator("#financement").screenshot(path="/tmp/pathway-funding-before.png")
+
+    # ---- the project holder prepares the funding file and sends it to the OPCO
+    page.get_by_role("link", name="Préparer le dossier de financement").click()
+    page.wait_for_url(re.compile(rf"/parcours/{pathway.pk}/financement/$"))
+    page.get_by_label("Frais pédagogiques (€)").fill("4000,00")
+    page.get_by_label("Conception et coordination (€)").fill("500,00")
+    page.get_by_label("Accompagnement VAE (€)").fill("1500,00")
+    click(page, "Transmettre à l'OPCO")
+    expect_message(page, "Dossier de l'année 1 transmis à l'OPCO AKTO.")
+
+    # ---- the OPCO opens the file from the pathway page and approves it on its decision page
+    as_user(page, base, "opco@demo.vae")
+    open_pathway(page, base, pathway)
+    page.locator("#financement").get_by_role("link", name="Instruire le dossier").click()
+    page.wait_for_url(re.compile(r"/opco/dossiers/\d+/$"))
+    click(page, "Accorder le financement")
+    page.wait_for_url(re.compile(r"/opco/$"))
+    expect_message(page, f"Financement accordé pour le parcours {pathway.reference} (année 1)")
+
+    # ---- the project holder starts delivery
+    as_user(page, base, "porteur@demo.vae")
+    open_pathway(page, base, pathway)
+    assert "Accordé" in page.locator("#financement").text_content()
     click(page, "Passer en mise en œuvre")
     expect_message(page, "est passé en phase « Mise en œuvre »")
 
@@ -168,17 +143,40 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
     click(page, "Fixer la date du jury")
     expect_message(page, "La session de jury est fixée au 10/09/2026.")
 
-    # ---- the companion records progress and moves to evaluation
-    record_progress(pathway)
+    # ---- the companion records progress on each targeted block and moves to evaluation
     as_user(page, base, "accompagnateur@demo.vae")
     open_pathway(page, base, pathway)
+    blocks = list(pathway.target_blocks.order_by("code"))
+    for block in blocks:
+        form = page.locator("#form-progression")
+        form.get_by_label("Bloc de compétences").select_option(label=f"{block.code} — {block.title}")
+        form.get_by_text("Acquis", exact=True).click()
+        form.get_by_label("Date du relevé").fill("2026-06-15")
+        form.locator("#id_progression-comment").fill("Gestes maîtrisés en situation de travail.")
+        click(page, "Enregistrer le relevé")
+        expect_message(page, f"Progression enregistrée pour le bloc {block.code} : acquis.")
+    progress = page.locator("#progression")
+    for block in blocks:
+        assert "15/06/2026" in progress.locator(f"#progression-bloc-{block.pk}").inner_text()
+    progress.screenshot(path="/tmp/pathway-progress.png")
     click(page, "Passer en évaluation")
     expect_message(page, "est passé en phase « Évaluation et jury »")
 
-    # ---- the certifier records the jury and closes the pathway
-    record_jury(pathway)
+    # ---- the certifier records the jury (its date prefilled) and closes the pathway
     as_user(page, base, "certificateur@demo.vae")
     open_pathway(page, base, pathway)
+    form = page.locator("#form-jury")
+    assert form.get_by_label("Date du jury").input_value() == "2026-09-10"
+    form.get_by_text("Validation totale", exact=True).click()
+    for block in blocks:
+        form.get_by_text(f"{block.code} — {block.title}", exact=True).click()
+    form.get_by_label("Observations du jury").fill("Mise en situation réussie sur les trois blocs.")
+    form.screenshot(path="/tmp/pathway-jury-form.png")
+    click(page, "Enregistrer le résultat du jury")
+    expect_message(page, "Résultat du jury enregistré : validation totale (3 blocs validés sur 3).")
+    jury = page.locator("#jury")
+    assert "Validation totale" in jury.text_content() and "Non validé" not in jury.text_content()
+    jury.screenshot(path="/tmp/pathway-jury-result.png")
     click(page, "Clore le parcours")
     expect_message(page, "est passé en phase « Terminé »")
 
