@@ -6,7 +6,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = "Évaluation"
 
     def ready(self):
-        from evaluation import guards
+        # Models are ready here, not when the app module is imported: the policy and the guards read them.
+        from evaluation import policy  # noqa: F401
+        from evaluation import workflow as guards
         from pathways import workflow
         from pathways.enums import PathwayPhase as P
 

@@ -16,3 +16,7 @@ class JuryOutcome(models.TextChoices):
 
 # Outcomes after which the contract may be renewed once (L6325-7: failure at the exam).
 FAILED_OUTCOMES = frozenset({JuryOutcome.PARTIAL, JuryOutcome.NONE, JuryOutcome.ABSENT})
+
+
+# How a progress record's moment reads (the phase it was recorded in).
+ASSESSMENT_MOMENTS = {"positioning": "Diagnostic", "delivery": "Mise en œuvre"}

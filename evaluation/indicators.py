@@ -18,7 +18,6 @@ from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.models import FundingFile
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition, ProjectHolder
-from vae_inversee.accounts.enums import Role
 
 ZERO = Decimal("0.00")
 
@@ -49,12 +48,12 @@ def phase_durations(pathways):
     first_moves = log.filter(from_phase=PathwayPhase.POSITIONING).annotate(
         duration=ExpressionWrapper(F("at") - F("pathway__created_at"), output_field=DurationField())
     )
+    # Positioning starts at the pathway's creation; every other stay with the move into the phase.
+    by_phase = {PathwayPhase.POSITIONING: first_moves} | {
+        phase: stays.filter(to_phase=phase, left_at__isnull=False) for phase in PHASE_ORDER[1:-1]
+    }
     result = {}
-    for phase in PHASE_ORDER[:-1]:
-        if phase == PathwayPhase.POSITIONING:
-            durations = first_moves
-        else:
-            durations = stays.filter(to_phase=phase, left_at__isnull=False)
+    for phase, durations in by_phase.items():
         count = durations.count()
         if not count:
             result[phase] = (None, 0)
@@ -90,13 +89,12 @@ def compute(user) -> dict:
          "ceiling": row["project_holder__pathway_ceiling"], "count": row["count"]}
         for row in holders
     ]  # fmt: skip
-    if getattr(user, "role", None) == Role.PROJECT_HOLDER and not holder_rows:
+    if not holder_rows:
         # A project holder sees its own ceiling even before its first pathway.
-        holder = ProjectHolder.objects.select_related("organisation").filter(pk=user.membership.organisation_id).first()
-        if holder:
-            holder_rows = [
-                {"pk": holder.pk, "name": holder.organisation.name, "ceiling": holder.pathway_ceiling, "count": 0}
-            ]
+        holder_rows = [
+            {"pk": holder.pk, "name": holder.organisation.name, "ceiling": holder.pathway_ceiling, "count": 0}
+            for holder in ProjectHolder.objects.visible_to(user).select_related("organisation")
+        ]
     dropouts = (
         pathways.filter(phase=PathwayPhase.ABANDONED)
         .values("abandon_reason")
@@ -108,7 +106,8 @@ def compute(user) -> dict:
     blocks = JuryBlockResult.objects.filter(jury__in=juries).aggregate(
         assessed=Count("pk"), validated=Count("pk", filter=Q(validated=True))
     )
-    files = FundingFile.objects.filter(pathway__in=pathways)
+    # The files the user may see (an OPCO: not the drafts, nor the files addressed to another OPCO).
+    files = FundingFile.objects.visible_to(user)
     funding_sums = files.aggregate(
         **{f"requested_{c}": Sum(f"requested_{c}") for c in CATEGORIES},
         **{f"approved_{c}": Sum(f"approved_{c}", filter=Q(status=FundingStatus.APPROVED)) for c in CATEGORIES},

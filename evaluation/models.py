@@ -3,17 +3,13 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from evaluation.enums import JuryOutcome, ProgressLevel
-from vae_inversee.accounts.enums import Role
+from evaluation import scopes
+from evaluation.enums import ASSESSMENT_MOMENTS, JuryOutcome, ProgressLevel
 
 
 class ScopedByPathwayQuerySet(models.QuerySet):
     def visible_to(self, user):
-        from pathways.models import Pathway
-
-        if getattr(user, "role", None) == Role.MINISTRY:
-            return self
-        return self.filter(pathway__in=Pathway.objects.visible_to(user))
+        return scopes.records_visible(self, user)
 
 
 class Assessment(models.Model):
@@ -60,6 +56,11 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.pathway} — {self.skill_block or 'certification'} : {self.get_level_display()}"
+
+    @property
+    def moment(self) -> str:
+        """When it was recorded, in words: the positioning diagnosis, or during delivery."""
+        return ASSESSMENT_MOMENTS.get(self.phase, "")
 
 
 class Jury(models.Model):

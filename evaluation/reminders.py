@@ -12,6 +12,7 @@ from funding.enums import FundingStatus
 from funding.models import FundingFile
 from pathways.enums import PathwayPhase
 from pathways.models import Pathway
+from pathways.selectors import people_concerned
 from vae_inversee.accounts.models import User
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.services import notify
@@ -26,41 +27,37 @@ def collect(today: datetime.date) -> dict[int, list[str]]:
     """{user id: [reminder lines]}: a bounded number of queries, whatever the number of pathways."""
     now = timezone.now()
     items: dict[int, list[str]] = defaultdict(list)
-    staff_by_org = defaultdict(list)
-    for user_id, org_id in User.objects.filter(is_active=True, membership__isnull=False).values_list(
-        "pk", "membership__organisation_id"
-    ):
-        staff_by_org[org_id].append(user_id)
 
-    def tell_pathway_people(pathway, line, *, companion=True, holder=True, certifier_orgs=()):
-        recipients = set()
-        if holder:
-            recipients.update(staff_by_org[pathway.project_holder_id])
-        if companion and pathway.companion_id:
-            recipients.add(pathway.companion_id)
-        for org_id in certifier_orgs:
-            recipients.update(staff_by_org[org_id])
-        for user_id in recipients:
-            items[user_id].append(line)
+    def tell_pathway_people(pathways, line_of, **kinds):
+        """Each pathway's line to everyone concerned by it (pathways.selectors.people_concerned)."""
+        concerned = people_concerned(pathways.order_by(), **kinds)
+        for pathway in pathways:
+            for user_id in concerned[pathway.pk]:
+                items[user_id].append(line_of(pathway))
 
     expected = settings.PHASE_EXPECTED_DAYS
     overdue = Q()
     for phase, days in expected.items():
         overdue |= Q(phase=phase, phase_changed_at__lt=now - datetime.timedelta(days=days))
-    for pathway in Pathway.objects.filter(overdue).select_related("candidate").order_by("phase_changed_at"):
-        spent = (now - pathway.phase_changed_at).days
-        tell_pathway_people(
-            pathway,
+    tell_pathway_people(
+        Pathway.objects.filter(overdue).select_related("candidate").order_by("phase_changed_at"),
+        lambda pathway: (
             f"{pathway.reference} ({pathway.candidate}) est en phase « {PathwayPhase(pathway.phase).label} » "
-            f"depuis {spent} jours (durée attendue : {expected[pathway.phase]} jours).",
-        )
+            f"depuis {(now - pathway.phase_changed_at).days} jours (durée attendue : {expected[pathway.phase]} jours)."
+        ),
+    )
 
     waiting = FundingFile.objects.filter(
         status=FundingStatus.SUBMITTED, submitted_at__lt=now - datetime.timedelta(days=FUNDING_UNDECIDED_DAYS)
     ).select_related("pathway")
+    opco_staff = defaultdict(list)
+    for user_id, organisation_id in User.objects.filter(
+        is_active=True, membership__organisation_id__in=waiting.values("opco_id")
+    ).values_list("pk", "membership__organisation_id"):
+        opco_staff[organisation_id].append(user_id)
     for funding_file in waiting.order_by("submitted_at"):
         days = (now - funding_file.submitted_at).days
-        for user_id in staff_by_org[funding_file.opco_id]:
+        for user_id in opco_staff[funding_file.opco_id]:
             items[user_id].append(
                 f"Le dossier de financement du parcours {funding_file.pathway.reference} (année "
                 f"{funding_file.contract_year}) attend une décision depuis {days} jours."
@@ -73,25 +70,27 @@ def collect(today: datetime.date) -> dict[int, list[str]]:
         )
         .select_related("candidate", "contract")
     )
-    for pathway in ending.order_by("contract__end_date"):
-        tell_pathway_people(
-            pathway,
-            f"Le contrat du parcours {pathway.reference} ({pathway.candidate}) se termine le {pathway.contract.end_date:%d/%m/%Y}.",
-        )
+    tell_pathway_people(
+        ending.order_by("contract__end_date"),
+        lambda pathway: (
+            f"Le contrat du parcours {pathway.reference} ({pathway.candidate}) se termine le "
+            f"{pathway.contract.end_date:%d/%m/%Y}."
+        ),
+    )
 
     jury_soon = (
         Pathway.objects.filter(phase__in=[PathwayPhase.DELIVERY, PathwayPhase.EVALUATION])
         .filter(jury_session_date__gte=today, jury_session_date__lte=today + datetime.timedelta(days=JURY_COMING_DAYS))
         .select_related("candidate")
-        .prefetch_related("certification__certifiers")
     )
-    for pathway in jury_soon.order_by("jury_session_date"):
-        certifier_orgs = [c.organisation_id for c in pathway.certification.certifiers.all() if c.organisation_id]
-        tell_pathway_people(
-            pathway,
-            f"Session de jury du parcours {pathway.reference} ({pathway.candidate}) le {pathway.jury_session_date:%d/%m/%Y}.",
-            certifier_orgs=certifier_orgs,
-        )
+    tell_pathway_people(
+        jury_soon.order_by("jury_session_date"),
+        lambda pathway: (
+            f"Session de jury du parcours {pathway.reference} ({pathway.candidate}) le "
+            f"{pathway.jury_session_date:%d/%m/%Y}."
+        ),
+        certifier=True,
+    )
 
     since = today - datetime.timedelta(days=NO_PROGRESS_DAYS)
     recent = Assessment.objects.filter(pathway=OuterRef("pk"), phase=PathwayPhase.DELIVERY, assessed_at__gte=since)
@@ -102,12 +101,13 @@ def collect(today: datetime.date) -> dict[int, list[str]]:
         .filter(~Exists(recent))
         .select_related("candidate")
     )
-    for pathway in quiet.order_by("phase_changed_at"):
-        tell_pathway_people(
-            pathway,
+    tell_pathway_people(
+        quiet.order_by("phase_changed_at"),
+        lambda pathway: (
             f"Aucune progression n'a été enregistrée depuis {NO_PROGRESS_DAYS} jours pour le parcours "
-            f"{pathway.reference} ({pathway.candidate}).",
-        )
+            f"{pathway.reference} ({pathway.candidate})."
+        ),
+    )
     return items
 
 

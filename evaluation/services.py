@@ -2,24 +2,15 @@
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from evaluation import tasks
 from evaluation.enums import JuryOutcome, ProgressLevel
-from evaluation.guards import current_attempt
 from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult
-from pathways.enums import PathwayPhase
-from pathways.models import Pathway
-from vae_inversee.accounts.enums import Role
-from vae_inversee.lib.errors import Conflict
-
-ASSESSMENT_PHASES = (PathwayPhase.POSITIONING, PathwayPhase.DELIVERY)
-
-
-def _require_visible(user, pathway):
-    if not Pathway.objects.visible_to(user).filter(pk=pathway.pk).exists():
-        raise PermissionDenied("Ce parcours n'est pas dans votre périmètre.")
+from evaluation.workflow import current_attempt
+from pathways.services import locked_pathway
 
 
 def _as_date(value, field):
@@ -33,18 +24,7 @@ def _as_date(value, field):
 
 @transaction.atomic
 def assessment_record(*, acting_user, pathway, skill_block, level, assessed_at, comment="") -> Assessment:
-    if acting_user.role != Role.COMPANION:
-        raise PermissionDenied("Seul l'accompagnateur enregistre la progression du candidat.")
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
-    if pathway.phase not in ASSESSMENT_PHASES:
-        raise ValidationError(
-            {
-                "non_field_errors": [
-                    "La progression se relève au positionnement (diagnostic) et pendant la mise en œuvre."
-                ]
-            }
-        )
+    pathway = locked_pathway(acting_user, "assessment.record", pathway)
     errors = {}
     targeted = set(pathway.target_blocks.values_list("pk", flat=True))
     if targeted:
@@ -93,15 +73,8 @@ def outcome_errors(outcome, targeted: int, validated: int) -> list[str]:
 @transaction.atomic
 def jury_record(*, acting_user, pathway, session_date, outcome, block_results, comment="") -> Jury:
     """`block_results`: [(skill_block, validated)], one per targeted block."""
-    if acting_user.role != Role.CERTIFIER:
-        raise PermissionDenied("Seul le certificateur enregistre le résultat du jury.")
-    pathway = Pathway.objects.select_for_update().select_related("candidate").get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
-    if pathway.phase != PathwayPhase.EVALUATION:
-        raise ValidationError({"non_field_errors": ["Le résultat du jury s'enregistre en phase d'évaluation."]})
+    pathway = locked_pathway(acting_user, "jury.record", pathway, "candidate")
     attempt = current_attempt(pathway)
-    if pathway.juries.filter(attempt=attempt).exists():
-        raise Conflict("Le résultat de ce passage devant le jury est déjà enregistré.")
     errors = {}
     if outcome not in JuryOutcome.values:
         errors["outcome"] = ["Résultat inconnu : validation totale, partielle, aucune validation ou absent."]
@@ -147,7 +120,5 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
                 skill_block=targeted[pk],
                 defaults={"jury": jury, "acquired_on": session_date},
             )
-    from evaluation.tasks import notify_jury_result as notify_jury_result_task
-
-    transaction.on_commit(lambda: notify_jury_result_task.delay(jury.pk))
+    transaction.on_commit(lambda: tasks.notify_jury_result.delay(jury.pk))
     return jury

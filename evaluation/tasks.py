@@ -2,8 +2,9 @@ from celery import shared_task
 from django.urls import reverse
 
 from evaluation.models import Jury
+from evaluation.reminders import send_digests
+from pathways.selectors import pathway_people
 from vae_inversee.notifications.enums import NotificationCategory
-from vae_inversee.notifications.recipients import excluding, pathway_people
 from vae_inversee.notifications.services import notify
 
 
@@ -14,7 +15,7 @@ def notify_jury_result(self, jury_id):
         return 0
     pathway = jury.pathway
     created = notify(
-        recipients=excluding(pathway_people(pathway, opco=True), jury.recorded_by),
+        recipients=pathway_people(pathway, excluding=jury.recorded_by, opco=True),
         category=NotificationCategory.JURY,
         event_key=f"jury_result:{jury.pk}",
         subject=f"{pathway.reference} : résultat du jury — {jury.get_outcome_display().lower()}",
@@ -28,6 +29,4 @@ def notify_jury_result(self, jury_id):
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def send_daily_reminders(self):
     """Celery beat, every morning: one digest per concerned user (see evaluation.reminders)."""
-    from evaluation.reminders import send_digests
-
     return send_digests()

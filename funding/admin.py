@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from funding.models import FundingFile, FundingPolicy
+from vae_inversee.lib.admin import ReadOnlyHistoryAdmin
 
 
 @admin.register(FundingPolicy)
@@ -12,22 +12,13 @@ class FundingPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(FundingFile)
-class FundingFileAdmin(SimpleHistoryAdmin):
+class FundingFileAdmin(ReadOnlyHistoryAdmin):
     """Read-only: amounts and decisions go through the portal or the API (caps, one decision)."""
 
     list_display = ["pathway", "contract_year", "opco", "status", "requested_total", "approved_total", "decided_at"]
     list_filter = ["status", "opco", "contract_year"]
     list_select_related = ["pathway", "opco"]
     search_fields = ["pathway__reference"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="total demandé (€)")
     def requested_total(self, obj):

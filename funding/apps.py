@@ -6,7 +6,9 @@ class FundingConfig(AppConfig):
     verbose_name = "Financement"
 
     def ready(self):
-        from funding.guards import funding_year_one_approved
+        # Models are ready here, not when the app module is imported: the policy and the guard read them.
+        from funding import policy  # noqa: F401
+        from funding.workflow import funding_year_one_approved
         from pathways import workflow
         from pathways.enums import PathwayPhase
 

@@ -12,8 +12,13 @@ class FundingStatus(models.TextChoices):
 # The project holder may edit a file in these statuses; the OPCO decides on submitted files only.
 EDITABLE_STATUSES = frozenset({FundingStatus.DRAFT, FundingStatus.CHANGES_REQUESTED})
 DECIDED_STATUSES = frozenset({FundingStatus.APPROVED, FundingStatus.REJECTED})
-# Files waiting for the OPCO (its review queue).
-PENDING_STATUSES = frozenset({FundingStatus.SUBMITTED})
+# What the OPCO's queue shows (a draft is still the project holder's), in this order.
+QUEUE_STATUSES = [
+    FundingStatus.SUBMITTED,
+    FundingStatus.CHANGES_REQUESTED,
+    FundingStatus.APPROVED,
+    FundingStatus.REJECTED,
+]
 
 
 class FundingCategory(models.TextChoices):

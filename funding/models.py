@@ -6,8 +6,10 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from funding.enums import FundingStatus
-from vae_inversee.accounts.enums import OrganisationKind, Role
+from funding import scopes
+from funding.enums import DECIDED_STATUSES, FundingStatus
+from funding.money import Amounts, Caps
+from vae_inversee.accounts.enums import OrganisationKind
 
 ZERO = Decimal("0.00")
 
@@ -60,20 +62,12 @@ class FundingPolicy(models.Model):
 
 class FundingFileQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Project holders see their pathways' files; an OPCO the files addressed to it; the Ministry all."""
-        role = getattr(user, "role", None)
-        if role == Role.MINISTRY:
-            return self
-        if role == Role.PROJECT_HOLDER:
-            return self.filter(pathway__project_holder_id=user.membership.organisation_id)
-        if role == Role.OPCO:
-            # A draft is the project holder's work in progress: the OPCO sees files once submitted.
-            return self.filter(opco_id=user.membership.organisation_id).exclude(status=FundingStatus.DRAFT)
-        if role in (Role.COMPANION, Role.CERTIFIER):
-            from pathways.models import Pathway
+        """The files a user may see (funding.scopes); everything else is a 404."""
+        return scopes.funding_files_visible(self, user)
 
-            return self.filter(pathway__in=Pathway.objects.visible_to(user))
-        return self.none()
+    def decided(self):
+        """Approved or rejected: the files that have an agreement (or refusal) PDF."""
+        return self.filter(status__in=DECIDED_STATUSES)
 
 
 class FundingFile(models.Model):
@@ -203,11 +197,42 @@ class FundingFile(models.Model):
         return f"Dossier {self.pathway} — année {self.contract_year}"
 
     @property
+    def requested(self) -> Amounts:
+        return Amounts.from_fields(self, "requested")
+
+    @requested.setter
+    def requested(self, amounts: Amounts):
+        for name, value in amounts.as_fields("requested").items():
+            setattr(self, name, value)
+
+    @property
+    def approved(self) -> Amounts | None:
+        return Amounts.from_fields(self, "approved")
+
+    @approved.setter
+    def approved(self, amounts: Amounts):
+        for name, value in amounts.as_fields("approved").items():
+            setattr(self, name, value)
+
+    @property
+    def caps(self) -> Caps:
+        return Caps(categories=Amounts.from_fields(self, "cap"), total=self.cap_total, months=self.months)
+
+    @caps.setter
+    def caps(self, caps: Caps):
+        for name, value in caps.categories.as_fields("cap").items():
+            setattr(self, name, value)
+        self.cap_total, self.months = caps.total, caps.months
+
+    @property
     def requested_total(self) -> Decimal:
-        return self.requested_teaching + self.requested_design + self.requested_support
+        return self.requested.total
 
     @property
     def approved_total(self) -> Decimal | None:
-        if self.approved_teaching is None:
-            return None
-        return self.approved_teaching + self.approved_design + self.approved_support
+        approved = self.approved
+        return approved.total if approved is not None else None
+
+    @property
+    def agreement_filename(self) -> str:
+        return f"accord-{self.pathway.reference}-annee-{self.contract_year}.pdf"

@@ -1,18 +1,14 @@
 """Reads for the funding pages: each in a fixed number of queries, whatever the number of files."""
 
-from decimal import Decimal
-
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
-from django.shortcuts import get_object_or_404
 
 from certifications.models import Certification
-from funding.enums import CATEGORIES, FundingCategory, FundingStatus
+from funding.enums import CATEGORIES, QUEUE_STATUSES, FundingCategory, FundingStatus
 from funding.models import FundingFile
-from funding.money import format_euros
+from funding.money import Amounts, Caps
 from pathways.models import ProjectHolder
+from vae_inversee.lib.money import ZERO
 
-# What the OPCO reviews: a draft is still the project holder's and is not shown in the queue.
-QUEUE_STATUSES = [status for status in FundingStatus if status != FundingStatus.DRAFT]
 LIST_RELATED = (
     "pathway__candidate",
     "pathway__employer",
@@ -72,26 +68,18 @@ def status_counts(queryset, statuses) -> tuple[list[dict], int]:
 
 
 def funding_totals(queryset) -> list[dict]:
-    """Requested vs approved per category and in total, in ONE aggregate query, formatted in euros."""
+    """Requested vs approved per category and in total, in ONE aggregate query (Decimals)."""
     sums = queryset.order_by().aggregate(
         **{f"requested_{c}": Sum(f"requested_{c}") for c in CATEGORIES},
         **{f"approved_{c}": Sum(f"approved_{c}") for c in CATEGORIES},
     )
-    zero = Decimal("0")
-    rows = []
-    for category in CATEGORIES:
-        requested, approved = sums[f"requested_{category}"] or zero, sums[f"approved_{category}"] or zero
-        rows.append({"label": FundingCategory(category).label, "requested": requested, "approved": approved})
-    rows.append(
-        {
-            "label": "Total",
-            "requested": sum((row["requested"] for row in rows), zero),
-            "approved": sum((row["approved"] for row in rows), zero),
-            "total": True,
-        }
-    )
-    for row in rows:
-        row["requested"], row["approved"] = format_euros(row["requested"]), format_euros(row["approved"])
+    requested = Amounts(**{c: sums[f"requested_{c}"] or ZERO for c in CATEGORIES})
+    approved = Amounts(**{c: sums[f"approved_{c}"] or ZERO for c in CATEGORIES})
+    rows = [
+        {"label": category.label, "requested": amount, "approved": approved[category]}
+        for category, amount in requested.items()
+    ]
+    rows.append({"label": "Total", "requested": requested.total, "approved": approved.total, "total": True})
     return rows
 
 
@@ -107,76 +95,39 @@ def queue_filter_choices(queryset):
     return project_holders, certifications
 
 
-def list_rows(files) -> list[dict]:
-    """The table rows of a page of files, amounts formatted in euros."""
-    rows = []
-    for funding_file in files:
-        approved = funding_file.approved_total
-        rows.append(
-            {
-                "file": funding_file,
-                "requested_total": format_euros(funding_file.requested_total),
-                "approved_total": format_euros(approved) if approved is not None else "—",
-            }
-        )
-    return rows
-
-
-def funding_file_for_page(user, pk) -> FundingFile:
-    """One visible file with the pathway summary its page shows, or a 404."""
-    return get_object_or_404(
-        FundingFile.objects.visible_to(user).select_related(
-            "opco",
-            "decided_by",
-            "pathway__candidate",
-            "pathway__employer__opco",
-            "pathway__project_holder__organisation",
-            "pathway__certification",
-            "pathway__contract",
-        ),
-        pk=pk,
+def files_for_page(user):
+    """The visible files with the pathway summary their page shows joined in."""
+    return FundingFile.objects.visible_to(user).select_related(
+        "opco",
+        "decided_by",
+        "pathway__candidate",
+        "pathway__employer__opco",
+        "pathway__project_holder__organisation",
+        "pathway__certification",
+        "pathway__contract",
     )
 
 
-def amount_rows(caps, requested=None, approved=None) -> list[dict]:
-    """Per category then in total: cap, requested, remaining room, approved, formatted in euros.
+def amount_rows(caps: Caps, requested: Amounts | None = None, approved: Amounts | None = None) -> list[dict]:
+    """Per category then in total: cap, requested, remaining room (`over` when negative), approved.
 
-    `caps` maps "teaching", "design", "support", "total" to Decimals; `requested` and `approved` map the
-    categories to Decimals (None: not shown). `cap_raw` and `room_raw` feed the live script's data- attributes.
+    Decimals, formatted by the templates (|euros); `requested` or `approved` None: not shown.
     """
-    zero = Decimal("0")
     rows = []
-    for key in [*CATEGORIES, "total"]:
-        if key == "total":
-            asked = sum((requested[c] for c in CATEGORIES), zero) if requested is not None else None
-            granted = sum((approved[c] for c in CATEGORIES), zero) if approved is not None else None
-            label = "Total"
-        else:
-            asked = requested[key] if requested is not None else None
-            granted = approved[key] if approved is not None else None
-            label = FundingCategory(key).label
+    for key, label in [*FundingCategory.choices, ("total", "Total")]:
+        asked = (requested.total if key == "total" else requested[key]) if requested is not None else None
+        granted = (approved.total if key == "total" else approved[key]) if approved is not None else None
         room = caps[key] - asked if asked is not None else caps[key]
         rows.append(
             {
                 "key": key,
                 "label": label,
-                "cap": format_euros(caps[key]),
-                "cap_raw": f"{caps[key]:.2f}",
-                "requested": format_euros(asked) if asked is not None else "—",
-                "approved": format_euros(granted) if granted is not None else "—",
-                "room": format_euros(abs(room)),
+                "cap": caps[key],
+                "requested": asked,
+                "approved": granted,
+                "room": abs(room),
                 "over": room < 0,
                 "total": key == "total",
             }
         )
     return rows
-
-
-def file_caps(funding_file) -> dict:
-    return {key: getattr(funding_file, f"cap_{key}") for key in [*CATEGORIES, "total"]}
-
-
-def file_amounts(funding_file, prefix) -> dict | None:
-    if getattr(funding_file, f"{prefix}_teaching") is None:
-        return None
-    return {category: getattr(funding_file, f"{prefix}_{category}") for category in CATEGORIES}

@@ -9,29 +9,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from pathways.enums import HighestQualification, PathwayPhase
+from pathways.enums import HighestQualification
+from pathways.models import Pathway, SmicRate
+from vae_inversee.lib.dates import add_months, age_on
 
 MAX_MONTHS = 36
 MIN_AGE = 16
 TUTOR_LIMIT = 3
 TUTOR_LIMIT_WHEN_EMPLOYER = 2
 LEGAL_WEEKLY_HOURS = Decimal("35")
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    # 31 January + 1 month = 28/29 February.
-    for candidate_day in (day.day, 30, 29, 28):
-        try:
-            return datetime.date(year, month, candidate_day)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
-def age_on(birth_date: datetime.date, day: datetime.date) -> int:
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def minimum_salary_rate(age: int, qualification: str) -> Decimal:
@@ -45,8 +31,6 @@ def minimum_salary_rate(age: int, qualification: str) -> Decimal:
 
 
 def smic_on(day: datetime.date):
-    from pathways.models import SmicRate
-
     return SmicRate.objects.filter(effective_from__lte=day).order_by("-effective_from").first()
 
 
@@ -73,8 +57,6 @@ def experiment_window() -> tuple[datetime.date, datetime.date]:
 
 def check_contract(*, pathway, contract, candidate=None, employer=None) -> dict[str, list[str]]:
     """Every failed check, by field. `candidate`/`employer` default to the pathway's."""
-    from pathways.models import Pathway
-
     errors: dict[str, list[str]] = {}
 
     def fail(name, message):
@@ -131,13 +113,13 @@ def check_contract(*, pathway, contract, candidate=None, employer=None) -> dict[
         limit = TUTOR_LIMIT_WHEN_EMPLOYER if contract.tutor_is_employer else TUTOR_LIMIT
         # Other open pathways of the same employer whose contract overlaps this one, same tutor.
         overlapping = (
-            Pathway.objects.filter(
+            Pathway.objects.open()
+            .filter(
                 employer=employer,
                 contract__tutor_name__iexact=contract.tutor_name.strip(),
                 contract__start_date__lt=end,
                 contract__end_date__gt=start,
             )
-            .exclude(phase__in=[PathwayPhase.COMPLETED, PathwayPhase.ABANDONED])
             .exclude(pk=pathway.pk)
             .count()
         )

@@ -7,8 +7,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from pathways import scopes
 from pathways.enums import (
-    CERTIFIER_PHASES,
+    CLOSED_PHASES,
     AdmissibilityDecision,
     DocumentKind,
     HighestQualification,
@@ -16,6 +17,11 @@ from pathways.enums import (
 )
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
+
+
+class ProjectHolderQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scopes.project_holders_visible(self, user)
 
 
 class ProjectHolder(models.Model):
@@ -36,6 +42,8 @@ class ProjectHolder(models.Model):
     accepted_on = models.DateField("date de l'avis favorable", null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = ProjectHolderQuerySet.as_manager()
+
     class Meta:
         verbose_name = "porteur de projet"
         verbose_name_plural = "porteurs de projet"
@@ -54,16 +62,7 @@ class ProjectHolder(models.Model):
 
 class OwnedByProjectHolderQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Project holder staff see their own records; the Ministry reads all; others see those
-        of the pathways they may see."""
-        role = getattr(user, "role", None)
-        if role == Role.MINISTRY:
-            return self
-        if role == Role.PROJECT_HOLDER:
-            return self.filter(project_holder_id=user.membership.organisation_id)
-        if role in (Role.COMPANION, Role.OPCO, Role.CERTIFIER):
-            return self.filter(pathways__in=Pathway.objects.visible_to(user)).distinct()
-        return self.none()
+        return scopes.records_visible(self, user, Pathway.objects.all())
 
 
 class Employer(models.Model):
@@ -149,25 +148,11 @@ class Candidate(models.Model):
 
 class PathwayQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The pathways a user may see (product.md section 2); everything else is a 404."""
-        role = getattr(user, "role", None)
-        if role == Role.MINISTRY:
-            return self
-        organisation_id = user.membership.organisation_id if role else None
-        if role == Role.PROJECT_HOLDER:
-            return self.filter(project_holder_id=organisation_id)
-        if role == Role.COMPANION:
-            return self.filter(companion__membership__organisation_id=organisation_id)
-        if role == Role.OPCO:
-            return self.filter(employer__opco_id=organisation_id)
-        if role == Role.CERTIFIER:
-            return self.filter(
-                phase__in=CERTIFIER_PHASES, certification__certifiers__organisation_id=organisation_id
-            ).distinct()
-        return self.none()
+        """The pathways a user may see (pathways.scopes); everything else is a 404."""
+        return scopes.pathways_visible(self, user)
 
     def open(self):
-        return self.exclude(phase__in=[PathwayPhase.COMPLETED, PathwayPhase.ABANDONED])
+        return self.exclude(phase__in=CLOSED_PHASES)
 
     def search(self, text):
         text = (text or "").strip()
@@ -384,6 +369,8 @@ class PathwayTransition(models.Model):
     """Append-only log: one row per phase change (who, when, from, to, why)."""
 
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="transitions", verbose_name="parcours")
+    # The transition of pathways.workflow taken ("renew", "abandon"...): the log says what happened.
+    name = models.CharField("transition", max_length=30)
     from_phase = models.CharField("phase de départ", max_length=20, choices=PathwayPhase)
     to_phase = models.CharField("phase d'arrivée", max_length=20, choices=PathwayPhase)
     # RESTRICT: a user who moved a pathway cannot be deleted (traceability).

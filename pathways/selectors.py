@@ -1,13 +1,14 @@
 """Reads for the portal's pathway pages: each in a fixed number of queries, whatever the page size."""
 
-from django.db.models import Count, DateField, DateTimeField, F, Q
-from django.shortcuts import get_object_or_404
+from collections import defaultdict
 
-from certifications.models import Certification, SkillBlock
+from django.db.models import Count, DateField, DateTimeField, F, Prefetch, Q
+
+from certifications.models import Certification, Certifier, SkillBlock
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, Employer, Pathway, PathwayTransition
-from vae_inversee.accounts.enums import Role
 from vae_inversee.accounts.models import User
+from vae_inversee.lib import policy
 
 HISTORY_LENGTH = 10
 # Field changes not worth showing: every save touches them.
@@ -44,13 +45,10 @@ def phase_counts(queryset) -> tuple[list[dict], int]:
 
 
 def filter_choices(user):
-    """The certifications and employers the list's filters offer: those of the user's pathways."""
+    """The certifications of the user's pathways, and the employers they see, for the list's filters."""
     visible = Pathway.objects.visible_to(user).order_by()
     certifications = Certification.objects.filter(pk__in=visible.values("certification_id")).order_by("code")
-    employers = Employer.objects.filter(pk__in=visible.values("employer_id")).order_by("name")
-    if user.role == Role.PROJECT_HOLDER:
-        employers = Employer.objects.visible_to(user).order_by("name")
-    return certifications, employers
+    return certifications, Employer.objects.visible_to(user).order_by("name")
 
 
 def candidates_of(user):
@@ -76,9 +74,9 @@ def employers_of(user):
 
 
 def companions():
-    """Every companion on the platform, with their organisation (the pathway form's choices)."""
+    """Everyone who may be named a pathway's companion, with their organisation (the form's choices)."""
     return (
-        User.objects.filter(membership__role=Role.COMPANION, is_active=True)
+        User.objects.filter(membership__role__in=policy.roles_for("pathway.accompany"), is_active=True)
         .select_related("membership__organisation")
         .order_by("membership__organisation__name", "last_name", "first_name")
     )
@@ -88,10 +86,11 @@ def active_blocks_of(certification):
     return SkillBlock.objects.filter(certification=certification, active=True).order_by("code")
 
 
-def pathway_for_page(user, pk) -> Pathway:
-    """One visible pathway with everything its page shows, or a 404."""
-    return get_object_or_404(
-        Pathway.objects.visible_to(user).select_related(
+def pathways_for_page(user):
+    """The visible pathways with everything their page shows joined in, and their log prefetched."""
+    return (
+        Pathway.objects.visible_to(user)
+        .select_related(
             "project_holder__organisation",
             "candidate",
             "employer__opco",
@@ -100,19 +99,17 @@ def pathway_for_page(user, pk) -> Pathway:
             "contract",
             "support_opinion__given_by",
             "admissibility__decided_by",
-        ),
-        pk=pk,
+        )
+        .prefetch_related(Prefetch("transitions", queryset=PathwayTransition.objects.select_related("by")))
     )
 
 
 def pathway_page_related(pathway):
-    """The lists of the pathway page: targeted blocks, documents, transitions (one query each)."""
+    """The lists of the pathway page: targeted blocks, documents (one query each), the prefetched log."""
     return {
         "target_blocks": list(pathway.target_blocks.order_by("code")),
         "documents": list(pathway.documents.select_related("uploaded_by")),
-        "transitions": list(
-            PathwayTransition.objects.filter(pathway=pathway).select_related("by").order_by("at", "id")
-        ),
+        "transitions": list(pathway.transitions.all()),
     }
 
 
@@ -163,3 +160,54 @@ def certifier_queues(user):
         "-phase", F("jury_session_date").asc(nulls_first=True), "phase_changed_at", "pk"
     )
     return admissibility, jury
+
+
+# ---- who is concerned by a pathway (notifications and reminders) -------------------------------------
+
+
+def people_concerned(pathways, *, project_holder=True, companion=True, opco=False, certifier=False):
+    """{pathway id: ids of the active users concerned}, in four queries whatever the number of pathways.
+
+    Concerned: the project holder's staff, the companion, the staff of the employer's OPCO and of the
+    certifiers of the targeted certification, as asked.
+    """
+    rows = list(pathways.values("pk", "project_holder_id", "companion_id", "employer__opco_id", "certification_id"))
+    certifier_orgs = defaultdict(set)
+    if certifier:
+        links = Certifier.objects.filter(
+            certifications__in={row["certification_id"] for row in rows}, organisation__isnull=False
+        ).values_list("certifications", "organisation_id")
+        for certification_id, organisation_id in links:
+            certifier_orgs[certification_id].add(organisation_id)
+    organisations_of = {}
+    for row in rows:
+        organisations = set(certifier_orgs[row["certification_id"]])
+        if project_holder:
+            organisations.add(row["project_holder_id"])
+        if opco:
+            organisations.add(row["employer__opco_id"])
+        organisations_of[row["pk"]] = organisations
+    staff = defaultdict(set)
+    wanted = set().union(*organisations_of.values()) if organisations_of else set()
+    for user_id, organisation_id in User.objects.filter(
+        is_active=True, membership__organisation_id__in=wanted
+    ).values_list("pk", "membership__organisation_id"):
+        staff[organisation_id].add(user_id)
+    companions = set()
+    if companion:
+        companion_ids = {row["companion_id"] for row in rows if row["companion_id"]}
+        companions = set(User.objects.filter(is_active=True, pk__in=companion_ids).values_list("pk", flat=True))
+    concerned = {}
+    for row in rows:
+        people = set().union(*(staff[organisation] for organisation in organisations_of[row["pk"]]))
+        if row["companion_id"] in companions:
+            people.add(row["companion_id"])
+        concerned[row["pk"]] = people
+    return concerned
+
+
+def pathway_people(pathway, *, excluding=None, **kinds) -> list:
+    """The active users concerned by one pathway (see people_concerned), but `excluding` (who acted)."""
+    ids = people_concerned(Pathway.objects.filter(pk=pathway.pk), **kinds).get(pathway.pk, set())
+    ids.discard(getattr(excluding, "pk", None))
+    return list(User.objects.filter(pk__in=ids))

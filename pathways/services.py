@@ -1,12 +1,14 @@
-"""The only writers of pathways' data. Each service validates everything, then writes atomically."""
+"""The only writers of pathways' data. Each service asks the policy (vae_inversee.lib.policy, with the
+actions of pathways.policy) and the workflow, validates everything, then writes atomically."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from pathways import workflow
+from certifications.models import Certification
+from pathways import tasks, workflow
 from pathways.contracts import check_contract
-from pathways.enums import OPEN_PHASES, AdmissibilityDecision, PathwayPhase
+from pathways.enums import AdmissibilityDecision, PathwayPhase
 from pathways.models import (
     Admissibility,
     Candidate,
@@ -19,9 +21,15 @@ from pathways.models import (
     SupportOpinion,
 )
 from pathways.uploads import inspect_upload
-from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.selectors import opco_for_idcc
+from vae_inversee.lib import policy
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, compact_nir, compact_siret, normalize_idcc
+
+OUT_OF_SCOPE = "Ce parcours n'est pas dans votre périmètre."
+# Marks an argument left out (None means "no contract" where a contract may be removed).
+UNSET = object()
+CONTRACT_KEPT = "Le contrat enregistré ne peut pas être retiré ; modifiez-le, ou déclarez un abandon."
 
 
 class TransitionRefused(Exception):
@@ -33,23 +41,28 @@ class TransitionRefused(Exception):
         self.unmet = unmet
 
 
-def _require_role(user, *roles, message="Votre rôle ne permet pas cette action."):
-    if user.role not in roles:
-        raise PermissionDenied(message)
+class ContractRefused(ValidationError):
+    """The contract's own checks failed (section 5): each message on the contract's field."""
 
 
-def _require_visible(user, pathway):
-    """Safety net behind the views' and the API's 404: nobody acts on a pathway they cannot see."""
-    if not Pathway.objects.visible_to(user).filter(pk=pathway.pk).exists():
-        raise PermissionDenied("Ce parcours n'est pas dans votre périmètre.")
-
-
-def _project_holder_of(user) -> ProjectHolder:
-    _require_role(user, Role.PROJECT_HOLDER)
+def _project_holder_of(user, action) -> ProjectHolder:
+    policy.require_role(user, action)
     try:
         return user.membership.organisation.project_holder
     except ProjectHolder.DoesNotExist:
         raise PermissionDenied("Votre structure n'est pas enregistrée comme porteur de projet lauréat.")
+
+
+def locked_pathway(user, action, pathway, *related) -> Pathway:
+    """Role (403), then the pathway locked and in scope, then the action allowed in its phase.
+
+    The first lines of every service acting on a pathway, here and in the apps above (evaluation).
+    """
+    policy.require_role(user, action)
+    pathway = Pathway.objects.select_for_update().select_related(*related).get(pk=pathway.pk)
+    policy.require_visible(user, pathway, OUT_OF_SCOPE)
+    policy.authorize(user, action, pathway)
+    return pathway
 
 
 def _save(obj, update_fields=None):
@@ -62,11 +75,11 @@ def _save(obj, update_fields=None):
 
 
 def candidate_save(*, acting_user, candidate=None, **data) -> Candidate:
-    project_holder = _project_holder_of(acting_user)
+    project_holder = _project_holder_of(acting_user, "candidate.manage")
     if candidate is None:
         candidate = Candidate(project_holder=project_holder)
-    elif candidate.project_holder_id != project_holder.pk:
-        raise PermissionDenied("Ce candidat appartient à un autre porteur de projet.")
+    else:
+        policy.require_visible(acting_user, candidate, "Ce candidat appartient à un autre porteur de projet.")
     if "nir" in data:
         data["nir"] = compact_nir(data["nir"] or "")
     for name, value in data.items():
@@ -74,44 +87,55 @@ def candidate_save(*, acting_user, candidate=None, **data) -> Candidate:
     return _save(candidate)
 
 
-def employer_save(*, acting_user, employer=None, opco=None, **data) -> Employer:
-    project_holder = _project_holder_of(acting_user)
-    if employer is None:
-        employer = Employer(project_holder=project_holder)
-    elif employer.project_holder_id != project_holder.pk:
-        raise PermissionDenied("Cet employeur appartient à un autre porteur de projet.")
-    previous_opco_id = employer.opco_id if employer.idcc == IDCC_NO_AGREEMENT else None
-    for name, value in data.items():
-        setattr(employer, name, value)
-    employer.siret = compact_siret(employer.siret)
-    employer.idcc = normalize_idcc(employer.idcc)
-    duplicate = Employer.objects.filter(project_holder=project_holder, siret=employer.siret).exclude(pk=employer.pk)
-    if employer.siret and duplicate.exists():
-        raise ValidationError({"siret": "Cet établissement (SIRET) est déjà enregistré par votre structure."})
-    if employer.idcc == IDCC_NO_AGREEMENT:
+def derive_opco(idcc, opco=None, previous=None):
+    """The employer's OPCO: from its IDCC through the table; named only with IDCC 9999 (else kept)."""
+    if idcc == IDCC_NO_AGREEMENT:
         # Without an agreement the employer's OPCO is kept on an edit that does not restate it.
-        if opco is None and previous_opco_id:
-            opco = employer.opco
+        opco = opco or previous
         if opco is None:
             raise ValidationError({"opco": "Sans convention collective (IDCC 9999), indiquez l'OPCO de l'employeur."})
         if opco.kind != OrganisationKind.OPCO:
             raise ValidationError({"opco": "Choisissez un OPCO de la liste."})
-        employer.opco = opco
-    else:
-        derived = opco_for_idcc(employer.idcc)
-        if derived is None:
-            raise ValidationError(
-                {
-                    "idcc": f"Aucun OPCO n'est associé à l'IDCC {employer.idcc} dans la table de correspondance : "
-                    "vérifiez l'IDCC, ou indiquez 9999 et l'OPCO de l'employeur."
-                }
-            )
-        if opco is not None and opco != derived:
-            raise ValidationError(
-                {"opco": f"L'OPCO découle de l'IDCC {employer.idcc} ({derived.code}) et ne peut pas être choisi."}
-            )
-        employer.opco = derived
+        return opco
+    derived = opco_for_idcc(idcc)
+    if derived is None:
+        raise ValidationError(
+            {
+                "idcc": f"Aucun OPCO n'est associé à l'IDCC {idcc} dans la table de correspondance : "
+                "vérifiez l'IDCC, ou indiquez 9999 et l'OPCO de l'employeur."
+            }
+        )
+    if opco is not None and opco != derived:
+        raise ValidationError({"opco": f"L'OPCO découle de l'IDCC {idcc} ({derived.code}) et ne peut pas être choisi."})
+    return derived
+
+
+def _employer_write(employer, data, opco):
+    previous = employer.opco if employer.opco_id and employer.idcc == IDCC_NO_AGREEMENT else None
+    for name, value in data.items():
+        setattr(employer, name, value)
+    employer.siret = compact_siret(employer.siret)
+    employer.idcc = normalize_idcc(employer.idcc)
+    duplicate = Employer.objects.filter(project_holder_id=employer.project_holder_id, siret=employer.siret)
+    if employer.siret and duplicate.exclude(pk=employer.pk).exists():
+        raise ValidationError({"siret": "Cet établissement (SIRET) est déjà enregistré par votre structure."})
+    employer.opco = derive_opco(employer.idcc, opco, previous)
     return _save(employer)
+
+
+def employer_save(*, acting_user, employer=None, opco=None, **data) -> Employer:
+    project_holder = _project_holder_of(acting_user, "employer.manage")
+    if employer is None:
+        employer = Employer(project_holder=project_holder)
+    else:
+        policy.require_visible(acting_user, employer, "Cet employeur appartient à un autre porteur de projet.")
+    return _employer_write(employer, data, opco)
+
+
+def employer_correct(*, acting_user, employer, opco=None, **data) -> Employer:
+    """A platform admin corrects an employer (admin site): the OPCO follows the IDCC as anywhere else."""
+    policy.require_role(acting_user, "employer.correct")
+    return _employer_write(employer, data, opco)
 
 
 # ---- pathways --------------------------------------------------------------------------------------
@@ -123,8 +147,7 @@ def _check_pathway_links(project_holder, candidate, employer, certification, tar
         errors["candidate"] = ["Ce candidat n'appartient pas à votre structure."]
     if employer.project_holder_id != project_holder.pk:
         errors["employer"] = ["Cet employeur n'appartient pas à votre structure."]
-    eligible = type(certification).objects.vae_eligible().filter(pk=certification.pk).exists()
-    if not eligible:
+    if not Certification.objects.vae_eligible().filter(pk=certification.pk).exists():
         errors["certification"] = [
             f"La certification {certification.code} n'est pas ouverte à la VAE inversée "
             "(elle doit être active et accessible « Par expérience »)."
@@ -132,17 +155,24 @@ def _check_pathway_links(project_holder, candidate, employer, certification, tar
     foreign = [block.code for block in target_blocks if block.certification_id != certification.pk]
     if foreign:
         errors["target_blocks"] = [f"Ces blocs n'appartiennent pas à la certification visée : {', '.join(foreign)}."]
-    if companion is not None and companion.role != Role.COMPANION:
-        errors["companion"] = ["La personne désignée n'est pas accompagnateur ou accompagnatrice sur la plateforme."]
+    refused = policy.refusal(companion, "pathway.accompany") if companion is not None else None
+    if refused:
+        errors["companion"] = [refused.reason]
     if errors:
         raise ValidationError(errors)
+
+
+def _contract_errors(pathway, contract):
+    errors = check_contract(pathway=pathway, contract=contract)
+    if errors:
+        raise ContractRefused(errors)
 
 
 @transaction.atomic
 def pathway_create(
     *, acting_user, candidate, employer, certification, target_blocks=(), companion=None, contract=None
 ) -> Pathway:
-    project_holder = _project_holder_of(acting_user)
+    project_holder = _project_holder_of(acting_user, "pathway.create")
     # Lock the project holder: two pathways created at once cannot both take the last place.
     project_holder = ProjectHolder.objects.select_for_update().get(pk=project_holder.pk)
     target_blocks = list(target_blocks)
@@ -165,7 +195,7 @@ def pathway_create(
         companion=companion,
     )
     if contract is not None:
-        _raise_contract_errors(pathway, Contract(pathway=pathway, **contract))
+        _contract_errors(pathway, Contract(pathway=pathway, **contract))
     _save(pathway)
     pathway.reference = f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
     pathway.save(update_fields=["reference"])
@@ -176,14 +206,25 @@ def pathway_create(
 
 
 @transaction.atomic
-def pathway_update(*, acting_user, pathway, **data) -> Pathway:
-    project_holder = _project_holder_of(acting_user)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.project_holder_id != project_holder.pk:
-        raise PermissionDenied("Ce parcours appartient à un autre porteur de projet.")
-    if pathway.phase not in OPEN_PHASES:
-        raise ValidationError({"non_field_errors": ["Un parcours terminé ou abandonné ne peut plus être modifié."]})
-    locked = {
+def pathway_update(*, acting_user, pathway, contract=UNSET, **data) -> Pathway:
+    """The pathway's links and, when `contract` is given, its contract: both saved, or neither.
+
+    Only the contract sent: its own rules answer (contract.save, in its phases).
+    """
+    project_holder = _project_holder_of(acting_user, "pathway.update")
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    if contract is None and Contract.objects.filter(pathway=pathway).exists():
+        raise ValidationError({"contract": [CONTRACT_KEPT]})
+    if data:
+        pathway = locked_pathway(acting_user, "pathway.update", pathway)
+        _links_update(acting_user, project_holder, pathway, data)
+    if contract not in (UNSET, None):
+        _contract_in_update(acting_user, pathway, contract)
+    return pathway
+
+
+def _links_update(acting_user, project_holder, pathway, data):
+    changed = {
         name
         for name in ("candidate", "employer", "certification")
         if name in data and data[name] != getattr(pathway, name)
@@ -191,14 +232,12 @@ def pathway_update(*, acting_user, pathway, **data) -> Pathway:
     if "target_blocks" in data and {block.pk for block in data["target_blocks"]} != set(
         pathway.target_blocks.values_list("pk", flat=True)
     ):
-        locked.add("target_blocks")
-    if locked and pathway.phase != PathwayPhase.POSITIONING:
-        raise ValidationError(
-            {name: ["Ne peut plus être modifié après la phase de positionnement."] for name in sorted(locked)}
-        )
-    if "companion" in data and data["companion"] is None and pathway.phase != PathwayPhase.POSITIONING:
-        # Only the companion moves support and delivery on: the pathway would be stranded.
-        raise ValidationError({"companion": ["Un accompagnateur est indispensable après la phase de positionnement."]})
+        changed.add("target_blocks")
+    locked = policy.refusal(acting_user, "pathway.retarget", pathway)
+    if changed and locked:
+        raise ValidationError({name: [locked.reason] for name in sorted(changed)})
+    if "companion" in data and data["companion"] is None:
+        policy.authorize(acting_user, "pathway.unassign_companion", pathway)
     target_blocks = data.pop("target_blocks", None)
     for name, value in data.items():
         setattr(pathway, name, value)
@@ -209,51 +248,42 @@ def pathway_update(*, acting_user, pathway, **data) -> Pathway:
     _save(pathway)
     if target_blocks is not None:
         pathway.target_blocks.set(blocks)
-    return pathway
 
 
-def _raise_contract_errors(pathway, contract):
-    errors = check_contract(pathway=pathway, contract=contract)
-    if errors:
-        raise ValidationError(errors)
+def _contract_in_update(acting_user, pathway, contract):
+    try:
+        contract_save(acting_user=acting_user, pathway=pathway, **contract)
+    except ValidationError as error:
+        # Whatever refuses the contract (its checks, its phase) is reported as the contract's.
+        raise error if isinstance(error, ContractRefused) else ContractRefused(_error_dict(error))
+
+
+def _error_dict(error: ValidationError) -> dict:
+    return error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
 
 
 @transaction.atomic
 def contract_save(*, acting_user, pathway, **data) -> Contract:
-    _require_role(acting_user, Role.PROJECT_HOLDER)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.project_holder_id != acting_user.membership.organisation_id:
-        raise PermissionDenied("Ce parcours appartient à un autre porteur de projet.")
-    if pathway.phase not in (PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY):
-        raise ValidationError(
-            {"non_field_errors": ["Le contrat ne peut plus être modifié une fois la mise en œuvre commencée."]}
-        )
+    pathway = locked_pathway(acting_user, "contract.save", pathway)
     contract = getattr(pathway, "contract", None) or Contract(pathway=pathway)
     for name, value in data.items():
         setattr(contract, name, value)
-    _raise_contract_errors(pathway, contract)
-    return _save(contract)
+    _contract_errors(pathway, contract)
+    try:
+        return _save(contract)
+    except ValidationError as error:
+        raise ContractRefused(error.message_dict)
 
 
 @transaction.atomic
 def contract_renew(*, acting_user, pathway, end_date) -> Contract:
     """Extend the contract after a renewal (a failed jury): a new contract year on the same pathway."""
-    _require_role(acting_user, Role.PROJECT_HOLDER)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    if pathway.project_holder_id != acting_user.membership.organisation_id:
-        raise PermissionDenied("Ce parcours appartient à un autre porteur de projet.")
-    renewed = pathway.transitions.filter(from_phase=PathwayPhase.EVALUATION, to_phase=PathwayPhase.DELIVERY).exists()
-    if pathway.phase != PathwayPhase.DELIVERY or not renewed:
-        raise ValidationError(
-            {"end_date": ["Le contrat ne se prolonge qu'après un renouvellement décidé à la suite du jury."]}
-        )
+    pathway = locked_pathway(acting_user, "contract.renew", pathway)
     contract = pathway.contract
     if end_date <= contract.end_date:
         raise ValidationError({"end_date": [f"La nouvelle date de fin doit suivre le {contract.end_date:%d/%m/%Y}."]})
     contract.end_date = end_date
-    errors = check_contract(pathway=pathway, contract=contract)
-    if errors:
-        raise ValidationError(errors)
+    _contract_errors(pathway, contract)
     return _save(contract)
 
 
@@ -261,10 +291,9 @@ def contract_renew(*, acting_user, pathway, end_date) -> Contract:
 
 
 def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
-    _require_role(acting_user, Role.PROJECT_HOLDER, Role.COMPANION)
-    _require_visible(acting_user, pathway)
-    if pathway.phase not in OPEN_PHASES:
-        raise ValidationError({"file": ["Le parcours est clos : aucune pièce ne peut plus être déposée."]})
+    policy.require_role(acting_user, "document.add")
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    policy.authorize(acting_user, "document.add", pathway)
     content_type = inspect_upload(uploaded_file)
     document = Document(
         pathway=pathway,
@@ -287,25 +316,9 @@ def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
     return document
 
 
-def _require_phase(pathway, phases, action):
-    if pathway.phase not in phases:
-        labels = ", ".join(PathwayPhase(phase).label.lower() for phase in phases)
-        raise ValidationError(
-            {
-                "non_field_errors": [
-                    f"{action} n'est possible qu'en phase : {labels} (phase actuelle : "
-                    f"{PathwayPhase(pathway.phase).label.lower()})."
-                ]
-            }
-        )
-
-
 @transaction.atomic
 def support_opinion_record(*, acting_user, pathway, job_match, pedagogical_path, comment="") -> SupportOpinion:
-    _require_role(acting_user, Role.COMPANION)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
-    _require_phase(pathway, [PathwayPhase.SUPPORT], "L'avis d'accompagnement")
+    pathway = locked_pathway(acting_user, "support_opinion.record", pathway)
     opinion = getattr(pathway, "support_opinion", None) or SupportOpinion(pathway=pathway)
     opinion.job_match, opinion.pedagogical_path, opinion.comment = job_match, pedagogical_path, comment
     opinion.given_by = acting_user
@@ -314,29 +327,19 @@ def support_opinion_record(*, acting_user, pathway, job_match, pedagogical_path,
 
 @transaction.atomic
 def admissibility_record(*, acting_user, pathway, decision, comment="") -> Admissibility:
-    _require_role(acting_user, Role.CERTIFIER)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
-    _require_phase(pathway, [PathwayPhase.ADMISSIBILITY], "La décision de recevabilité")
+    pathway = locked_pathway(acting_user, "admissibility.record", pathway)
     if decision == AdmissibilityDecision.NOT_ADMISSIBLE and not (comment or "").strip():
         raise ValidationError({"comment": ["Motivez la décision de non-recevabilité."]})
     record = getattr(pathway, "admissibility", None) or Admissibility(pathway=pathway)
     record.decision, record.comment, record.decided_by = decision, comment, acting_user
     _save(record)
-    from pathways.tasks import notify_admissibility as notify_admissibility_task
-
-    transaction.on_commit(lambda: notify_admissibility_task.delay(record.pk))
+    transaction.on_commit(lambda: tasks.notify_admissibility.delay(record.pk))
     return record
 
 
 @transaction.atomic
 def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
-    _require_role(acting_user, Role.CERTIFIER)
-    pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
-    _require_phase(
-        pathway, [PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY, PathwayPhase.EVALUATION], "La date de jury"
-    )
+    pathway = locked_pathway(acting_user, "jury_session.set", pathway)
     contract = getattr(pathway, "contract", None)
     if contract is not None and session_date < contract.start_date:
         raise ValidationError(
@@ -348,9 +351,7 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
         )
     pathway.jury_session_date = session_date
     pathway.save(update_fields=["jury_session_date", "updated_at"])
-    from pathways.tasks import notify_jury_session as notify_jury_session_task
-
-    transaction.on_commit(lambda: notify_jury_session_task.delay(pathway.pk, str(session_date)))
+    transaction.on_commit(lambda: tasks.notify_jury_session.delay(pathway.pk, str(session_date)))
     return pathway
 
 
@@ -361,7 +362,7 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
 def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
     """The only code that writes `phase`: lock, check role and guards, move, log, notify on commit."""
     pathway = Pathway.objects.select_for_update().get(pk=pathway.pk)
-    _require_visible(acting_user, pathway)
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
     source = pathway.phase
     if to not in PathwayPhase.values:
         raise ValidationError({"to": [f"Phase inconnue : « {to} »."]})
@@ -373,24 +374,24 @@ def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
                 f"Un parcours en phase « {PathwayPhase(source).label} » ne peut pas passer en « {PathwayPhase(to).label} »."
             ],
         )
-    if acting_user.role not in transition.roles:
-        raise PermissionDenied(f"Votre rôle ne permet pas l'action « {transition.label} ».")
+    refused = workflow.role_refusal(transition, acting_user)
+    if refused:
+        raise PermissionDenied(refused)
     unmet = transition.unmet(pathway, comment)
     if unmet:
         raise TransitionRefused(f"Le parcours ne peut pas passer en « {PathwayPhase(to).label} ».", unmet)
 
+    comment = (comment or "").strip()
     pathway.phase = to
     pathway.phase_changed_at = timezone.now()
     update_fields = ["phase", "phase_changed_at", "updated_at"]
-    if to == PathwayPhase.ABANDONED:
-        pathway.abandon_reason = comment.strip()
+    if transition.records_reason:
+        pathway.abandon_reason = comment
         update_fields.append("abandon_reason")
     pathway.full_clean()
     pathway.save(update_fields=update_fields)
     log = PathwayTransition.objects.create(
-        pathway=pathway, from_phase=source, to_phase=to, by=acting_user, comment=(comment or "").strip()
+        pathway=pathway, name=transition.name, from_phase=source, to_phase=to, by=acting_user, comment=comment
     )
-    from pathways.tasks import notify_transition as notify_transition_task
-
-    transaction.on_commit(lambda: notify_transition_task.delay(log.pk))
+    transaction.on_commit(lambda: tasks.notify_transition.delay(log.pk))
     return pathway

@@ -3,8 +3,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.models import Admissibility, Pathway, PathwayTransition
+from pathways.selectors import pathway_people
+from pathways.workflow import named
 from vae_inversee.notifications.enums import NotificationCategory
-from vae_inversee.notifications.recipients import excluding, pathway_people
 from vae_inversee.notifications.services import notify
 
 
@@ -19,13 +20,9 @@ def notify_transition(self, transition_id):
     if log is None:
         return 0
     pathway = log.pathway
-    people = pathway_people(
-        pathway,
-        opco=log.to_phase in ("admissibility", "delivery"),
-        certifier=log.to_phase in ("admissibility", "evaluation", "completed"),
-    )
+    tells = named(log.name).tells
     created = notify(
-        recipients=excluding(people, log.by),
+        recipients=pathway_people(pathway, excluding=log.by, opco="opco" in tells, certifier="certifier" in tells),
         category=NotificationCategory.PHASE,
         event_key=f"transition:{log.pk}",
         subject=f"{pathway.reference} : {log.get_from_phase_display()} → {log.get_to_phase_display()}",
@@ -45,7 +42,7 @@ def notify_admissibility(self, admissibility_id):
         return 0
     pathway = decision.pathway
     created = notify(
-        recipients=excluding(pathway_people(pathway), decision.decided_by),
+        recipients=pathway_people(pathway, excluding=decision.decided_by),
         category=NotificationCategory.ADMISSIBILITY,
         event_key=f"admissibility:{decision.pk}:{decision.decided_at.isoformat()}",
         subject=f"{pathway.reference} : dossier {decision.get_decision_display().lower()}",

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from pathways.contracts import check_contract
 from pathways.enums import OPEN_PHASES, AdmissibilityDecision, DocumentKind, PathwayPhase
 from vae_inversee.accounts.enums import Role
 
@@ -79,8 +80,6 @@ def certifier_admissible(pathway, comment=""):
 
 
 def contract_recorded_and_valid(pathway, comment=""):
-    from pathways.contracts import check_contract  # contract checks read the SMIC table and other pathways
-
     contract = getattr(pathway, "contract", None)
     if contract is None:
         return "Le contrat de professionnalisation doit être enregistré."
@@ -122,6 +121,10 @@ class Transition:
     target: str
     roles: frozenset
     guards: list = field(default_factory=list)
+    # The comment is the reason the pathway ends, kept on it (abandon).
+    records_reason: bool = False
+    # Who is told, besides the project holder and the companion: "opco", "certifier".
+    tells: frozenset = frozenset()
 
     def unmet(self, pathway, comment="") -> list[str]:
         """Every unmet condition, in the table's order."""
@@ -139,35 +142,43 @@ TRANSITIONS = [
     Transition(
         "request_admissibility", "Passer en recevabilité", frozenset({P.SUPPORT}), P.ADMISSIBILITY,
         frozenset({Role.COMPANION}),
-        [support_opinion_favourable],
+        [support_opinion_favourable], tells=frozenset({"opco", "certifier"}),
     ),
     Transition(
         "start_delivery", "Passer en mise en œuvre", frozenset({P.ADMISSIBILITY}), P.DELIVERY,
         frozenset({Role.PROJECT_HOLDER}),
-        [certifier_admissible, contract_recorded_and_valid],
+        [certifier_admissible, contract_recorded_and_valid], tells=frozenset({"opco"}),
     ),
     Transition(
         "start_evaluation", "Passer en évaluation", frozenset({P.DELIVERY}), P.EVALUATION,
         frozenset({Role.COMPANION}),
-        [contract_started, jury_session_set],
+        [contract_started, jury_session_set], tells=frozenset({"certifier"}),
     ),
     Transition(
         "complete", "Clore le parcours", frozenset({P.EVALUATION}), P.COMPLETED,
         frozenset({Role.CERTIFIER}),
-        [],
+        [], tells=frozenset({"certifier"}),
     ),
     # After a failed jury, one renewal of the contract for a new attempt (L6325-7); guards from evaluation.
     Transition(
         "renew", "Renouveler le contrat pour un nouveau passage", frozenset({P.EVALUATION}), P.DELIVERY,
         frozenset({Role.PROJECT_HOLDER}),
-        [],
+        [], tells=frozenset({"opco"}),
     ),
     Transition(
         "abandon", "Déclarer un abandon", frozenset(OPEN_PHASES), P.ABANDONED,
         frozenset({Role.PROJECT_HOLDER, Role.COMPANION}),
-        [reason_given],
+        [reason_given], records_reason=True,
     ),
 ]  # fmt: skip
+RENEW = "renew"
+# Roles that take at least one transition: the others are refused before anything is read.
+MOVING_ROLES = frozenset().union(*(transition.roles for transition in TRANSITIONS))
+MOVING_REFUSAL = "Votre rôle ne permet pas de changer la phase d'un parcours."
+
+
+def named(name: str) -> Transition | None:
+    return next((transition for transition in TRANSITIONS if transition.name == name), None)
 
 
 def find(source: str, target: str) -> Transition | None:
@@ -210,3 +221,46 @@ def moves_for(pathway, user) -> list[Move]:
 def can_abandon(pathway, user) -> bool:
     transition = find(pathway.phase, P.ABANDONED)
     return bool(transition and user.role in transition.roles)
+
+
+def may_move(user) -> bool:
+    """Whether the user's role takes any transition at all (the API answers 403 before reading the body)."""
+    return getattr(user, "role", None) in MOVING_ROLES
+
+
+def role_refusal(transition, user) -> str | None:
+    if user.role not in transition.roles:
+        return f"Votre rôle ne permet pas l'action « {transition.label} »."
+    return None
+
+
+def renewals(pathway) -> int:
+    """How many times the contract was renewed after a failed jury (read from the transition log).
+
+    Reads `pathway.transitions.all()`: the pathway page prefetches the log, and this costs no query there.
+    """
+    return sum(1 for log in pathway.transitions.all() if log.name == RENEW)
+
+
+# The five working phases shown by the stepper (completed is the end of the road, not a step).
+STEPS = [P.POSITIONING, P.SUPPORT, P.ADMISSIBILITY, P.DELIVERY, P.EVALUATION]
+CLOSURES = {
+    P.COMPLETED: {"ended": "terminé", "level": "success"},
+    P.ABANDONED: {"ended": "abandonné", "level": "warning"},
+}
+
+
+def stepper(pathway) -> dict:
+    """Where the pathway stands among the five phases: steps, current step (1-based, None once ended), next."""
+    step = STEPS.index(pathway.phase) + 1 if pathway.phase in STEPS else None
+    return {
+        "steps": [{"label": P(value).label, "current": value == pathway.phase} for value in STEPS],
+        "step": step,
+        "step_count": len(STEPS),
+        "next_step": P(STEPS[step]).label if step and step < len(STEPS) else None,
+    }
+
+
+def closure(pathway) -> dict | None:
+    """How the pathway ended (the page's closing banner: "ended", "level"), None while it is open."""
+    return CLOSURES.get(pathway.phase)

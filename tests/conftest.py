@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
 
@@ -16,6 +17,22 @@ def require_service(available: bool, reason: str):
     if IN_CI:
         pytest.fail(f"CI=true but {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+def api_as(user):
+    """An API client authenticated as `user` (the one helper of every API test)."""
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, db):
+    """The platform admin, logged in to the admin site."""
+    from vae_inversee.accounts.models import User
+
+    client.force_login(User.objects.create_superuser(email="admin@exemple.fr", password="mot-de-passe-solide-2026"))
+    return client
 
 
 @pytest.fixture

@@ -48,7 +48,6 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "simple_history",
-    "django_htmx",
     "widget_tweaks",
     "vae_inversee.accounts",
     "vae_inversee.notifications",
@@ -70,7 +69,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -87,9 +85,11 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "vae_inversee.accounts.context_processors.navigation",
-                "vae_inversee.notifications.context_processors.unread",
+                "vae_inversee.www.context_processors.navigation",
+                "vae_inversee.www.context_processors.unread",
             ],
+            # `|euros` and `{% can %}` in every template: portal pages, PDFs and e-mails.
+            "builtins": ["vae_inversee.lib.template_library"],
         },
     },
 ]
@@ -198,10 +198,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "vae_inversee.lib.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "vae_inversee.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "vae_inversee.lib.api.exception_handler",
+    "EXCEPTION_HANDLER": "vae_inversee.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + ([] if PRODUCTION else ["rest_framework.renderers.BrowsableAPIRenderer"]),
     "COERCE_DECIMAL_TO_STRING": True,

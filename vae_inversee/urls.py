@@ -9,16 +9,16 @@ admin.site.index_title = "Données de la plateforme"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include("vae_inversee.api")),
+    path("api/v1/", include("vae_inversee.api.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
-    path("certifications/", include("certifications.urls")),
-    path("notifications/", include("vae_inversee.notifications.urls")),
-    path("", include("pathways.urls")),
-    path("", include("funding.urls")),
-    path("", include("evaluation.urls")),
-    path("", include("vae_inversee.accounts.urls")),
+    path("certifications/", include("vae_inversee.www.certifications.urls")),
+    path("notifications/", include("vae_inversee.www.notifications.urls")),
+    path("", include("vae_inversee.www.pathways.urls")),
+    path("", include("vae_inversee.www.funding.urls")),
+    path("", include("vae_inversee.www.evaluation.urls")),
+    path("", include("vae_inversee.www.accounts.urls")),
 ]
 
-handler404 = "vae_inversee.lib.api.page_not_found"
-handler500 = "vae_inversee.lib.api.server_error"
+handler404 = "vae_inversee.www.errors.page_not_found"
+handler500 = "vae_inversee.www.errors.server_error"

@@ -1,8 +1,9 @@
 import factory
 from stdnum import luhn
 
-from certifications.enums import Register
+from certifications.enums import VAE_ACCESS_ROUTE, Register
 from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from tests.accounts.factories import OrganisationFactory
 
 
 def certifier_siret(n: int) -> str:
@@ -18,6 +19,10 @@ class CertifierFactory(factory.django.DjangoModelFactory):
     siret = factory.Sequence(certifier_siret)
     name = factory.Sequence(lambda n: f"Certificateur {n}")
 
+    class Params:
+        # Acting on the platform through an organisation whose staff record admissibility and juries.
+        on_platform = factory.Trait(organisation=factory.SubFactory(OrganisationFactory, kind="certifier"))
+
 
 class AccessRouteFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -28,7 +33,11 @@ class AccessRouteFactory(factory.django.DjangoModelFactory):
 
 
 class CertificationFactory(factory.django.DjangoModelFactory):
-    """CertificationFactory(access_routes=["Par expérience"], certifiers=2, blocks=3)."""
+    """CertificationFactory(access_routes=["Par expérience"], certifiers=2, blocks=3).
+
+    `vae_target=True`: a certification a pathway may target (active, open "Par expérience", three
+    skill blocks, a certifier acting on the platform); `vae_target__eligible=False` closes it to VAE.
+    """
 
     class Meta:
         model = Certification
@@ -48,10 +57,26 @@ class CertificationFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def certifiers(self, create, extracted, **kwargs):
-        """An int creates that many certifiers; a list links the given ones."""
+        """An int creates that many certifiers; a list links the given ones; "on_platform" creates one
+        acting on the platform through its organisation."""
         if create and extracted:
+            if extracted == "on_platform":
+                extracted = [CertifierFactory(on_platform=True)]
             certifiers = [CertifierFactory() for _ in range(extracted)] if isinstance(extracted, int) else extracted
             self.certifiers.set(certifiers)
+
+    @factory.post_generation
+    def vae_target(self, create, extracted, eligible=True, **kwargs):
+        """With `vae_target=True`: the route, the certifier on the platform and three blocks (unless given)."""
+        if not (create and extracted):
+            return
+        if eligible:
+            self.access_routes.add(AccessRouteFactory(label=VAE_ACCESS_ROUTE))
+        if not self.certifiers.exists():
+            self.certifiers.add(CertifierFactory(on_platform=True))
+        if not self.skill_blocks.exists():
+            for index in range(1, 4):
+                SkillBlockFactory(certification=self, code=f"{self.code}BC{index:02d}", title=f"Bloc {index}")
 
     @factory.post_generation
     def blocks(self, create, extracted, **kwargs):

@@ -4,13 +4,6 @@ from django.urls import reverse
 from certifications.enums import VAE_ACCESS_ROUTE
 from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
 from tests.certifications.factories import CertificationFactory
-from vae_inversee.accounts.models import User
-
-
-@pytest.fixture
-def admin_client(client, db):
-    client.force_login(User.objects.create_superuser(email="admin@exemple.fr", password="mot-de-passe-solide-2026"))
-    return client
 
 
 @pytest.mark.parametrize("model", [Certifier, AccessRoute, Certification, SkillBlock])

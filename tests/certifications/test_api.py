@@ -4,15 +4,14 @@ from rest_framework.test import APIClient
 
 from certifications.enums import VAE_ACCESS_ROUTE
 from tests.certifications.factories import CertificationFactory, CertifierFactory, SkillBlockFactory
+from tests.conftest import api_as
 
 LIST_URL = "/api/v1/certifications/"
 
 
 @pytest.fixture
 def api(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
+    return api_as(user)
 
 
 def codes(response):

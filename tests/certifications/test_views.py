@@ -4,8 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from certifications.enums import VAE_ACCESS_ROUTE
-from certifications.views import CATALOGUE_PAGE_SIZE
 from tests.certifications.factories import CertificationFactory, CertifierFactory, SkillBlockFactory
+from vae_inversee.www.lists import PAGE_SIZE as CATALOGUE_PAGE_SIZE
 
 LIST_URL = reverse("certifications:list")
 

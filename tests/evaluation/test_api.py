@@ -6,13 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.pathways.factories import PathwayFactory, staff_of, walk_to
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

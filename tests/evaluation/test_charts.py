@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from evaluation import charts
-from funding.money import format_euros
+from vae_inversee.lib.money import format_euros
+from vae_inversee.www.evaluation import charts
 
 NNBSP = "\u202f"
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evaluation import services
 from evaluation.models import AcquiredBlock, Assessment, Jury
+from funding.money import Amounts
 from pathways import services as pathway_services
 from pathways.models import Contract
 from tests.accounts.factories import UserFactory
@@ -59,7 +60,7 @@ def test_the_opco_does_not_see_a_draft_funding_file(client, db):
     pathway, staff = walked("admissibility")
     add_contract(pathway)
     funding_services.funding_file_create(
-        acting_user=staff["project_holder"], pathway=pathway, requested_teaching="1000.00"
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse({"teaching": "1000.00"})
     )
     client.force_login(staff["opco"])
     assert "Aucun dossier de financement pour l'instant." in text(client.get(page_url(pathway)))

@@ -1,4 +1,5 @@
 from funding import services
+from funding.money import Amounts
 from tests.pathways.factories import PathwayFactory, add_contract, staff_of
 
 
@@ -15,7 +16,9 @@ def submitted_file(pathway, staff, **amounts):
         "requested_design": "1000.00",
         "requested_support": "2000.00",
     }
-    funding_file = services.funding_file_create(acting_user=staff["project_holder"], pathway=pathway, **amounts)
+    funding_file = services.funding_file_create(
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse(amounts, "requested")
+    )
     return services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
 
 

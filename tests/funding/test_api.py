@@ -3,16 +3,11 @@ from rest_framework.test import APIClient
 
 from funding import services
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.funding.factories import funded_pathway, submitted_file
 from vae_inversee.accounts.models import Organisation
 
 URL = "/api/v1/funding-files/"
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from django.db import IntegrityError, transaction
 
 from funding import services
 from funding.models import FundingFile, FundingPolicy
-from funding.money import contract_months, format_euros, months_in_year
+from funding.money import Amounts, months_in_year
 from tests.funding.factories import funded_pathway
+from vae_inversee.lib.dates import months_covered
+from vae_inversee.lib.money import format_euros
 
 D = datetime.date
 
@@ -22,7 +24,9 @@ def setup(db):
 
 def create(setup, **amounts):
     pathway, staff = setup
-    return services.funding_file_create(acting_user=staff["project_holder"], pathway=pathway, **amounts)
+    return services.funding_file_create(
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse(amounts, "requested")
+    )
 
 
 def test_caps_hold_at_the_cent(setup):
@@ -82,14 +86,16 @@ def test_a_later_policy_does_not_rewrite_existing_files(setup):
     )
     # Edits are checked against the file's own caps.
     services.funding_file_update(
-        acting_user=setup[1]["project_holder"], funding_file=funding_file, requested_teaching="5999.99"
+        acting_user=setup[1]["project_holder"],
+        funding_file=funding_file,
+        requested=Amounts.parse({"teaching": "5999.99"}),
     )
 
 
 def test_a_six_month_contract_prorates_the_caps(db):
     pathway, staff = funded_pathway(start_date=D(2025, 9, 15), end_date=D(2026, 3, 14))
     funding_file = services.funding_file_create(
-        acting_user=staff["project_holder"], pathway=pathway, requested_teaching="3000.00"
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse({"teaching": "3000.00"})
     )
     assert (funding_file.months, funding_file.cap_total, funding_file.cap_teaching) == (
         6,
@@ -99,7 +105,9 @@ def test_a_six_month_contract_prorates_the_caps(db):
     assert (funding_file.cap_design, funding_file.cap_support) == (Decimal("500.00"), Decimal("1000.00"))
     with pytest.raises(ValidationError):
         services.funding_file_update(
-            acting_user=staff["project_holder"], funding_file=funding_file, requested_teaching="3000.01"
+            acting_user=staff["project_holder"],
+            funding_file=funding_file,
+            requested=Amounts.parse({"teaching": "3000.01"}),
         )
 
 
@@ -119,8 +127,8 @@ def test_an_18_month_contract_has_a_prorated_second_year(db):
     [(D(2025, 9, 15), D(2026, 9, 14), 12), (D(2025, 9, 15), D(2026, 9, 15), 13), (D(2025, 9, 15), D(2025, 9, 16), 1),
      (D(2025, 1, 31), D(2025, 2, 27), 1), (D(2025, 9, 15), D(2028, 9, 14), 36)],
 )  # fmt: skip
-def test_contract_months(start, end, months):
-    assert contract_months(start, end) == months
+def test_months_covered(start, end, months):
+    assert months_covered(start, end) == months
 
 
 def test_months_in_each_contract_year():
@@ -148,7 +156,7 @@ def test_the_database_refuses_a_total_above_its_cap(db):
     pathway, staff = funded_pathway()
     FundingPolicy.objects.update(cap_teaching=Decimal("9000"))
     funding_file = services.funding_file_create(
-        acting_user=staff["project_holder"], pathway=pathway, requested_teaching="9000.00"
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse({"teaching": "9000.00"})
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         FundingFile.objects.filter(pk=funding_file.pk).update(requested_support=Decimal("0.01"))

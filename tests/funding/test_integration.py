@@ -8,6 +8,7 @@ from django.db import connection
 
 from funding import services
 from funding.models import FundingFile
+from funding.money import Amounts
 from funding.tasks import render_agreement
 from tests.accounts.factories import UserFactory
 from tests.celery_worker import running_worker
@@ -44,9 +45,10 @@ def test_two_opco_staff_deciding_at_once_store_exactly_one_decision(settings, tm
             barrier.wait(timeout=10)
             if action == "approve":
                 services.funding_file_approve(
-                    acting_user=user, funding_file=funding_file, approved_teaching="6000.00",
-                    approved_design="1000.00", approved_support="2000.00",
-                )  # fmt: skip
+                    acting_user=user,
+                    funding_file=funding_file,
+                    approved=Amounts.parse({"teaching": "6000.00", "design": "1000.00", "support": "2000.00"}),
+                )
             else:
                 services.funding_file_reject(acting_user=user, funding_file=funding_file, reason="Doublon")
             outcomes[user.pk] = "decided"

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from funding import services
+from funding import agreements, services
 from funding.models import FundingFile
+from funding.money import Amounts
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import funded_pathway, pdf_text, submitted_file
 from vae_inversee.accounts.models import Organisation
@@ -29,7 +30,9 @@ def run(action, user, funding_file):
     if action == "submit":
         return services.funding_file_submit(acting_user=user, funding_file=funding_file)
     if action == "approve":
-        return services.funding_file_approve(acting_user=user, funding_file=funding_file, **AMOUNTS)
+        return services.funding_file_approve(
+            acting_user=user, funding_file=funding_file, approved=Amounts.parse(AMOUNTS, "approved")
+        )
     if action == "reject":
         return services.funding_file_reject(
             acting_user=user, funding_file=funding_file, reason="Hors barème de branche"
@@ -39,9 +42,10 @@ def run(action, user, funding_file):
 
 def file_in(status, pathway, staff):
     funding_file = services.funding_file_create(
-        acting_user=staff["project_holder"], pathway=pathway, requested_teaching="6000.00",
-        requested_design="1000.00", requested_support="2000.00",
-    )  # fmt: skip
+        acting_user=staff["project_holder"],
+        pathway=pathway,
+        requested=Amounts.parse({"teaching": "6000.00", "design": "1000.00", "support": "2000.00"}),
+    )
     if status == "draft":
         return funding_file
     funding_file = services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
@@ -84,7 +88,7 @@ def test_decided_files_are_frozen_for_the_project_holder(db, settings, tmp_path)
     funding_file = run("approve", staff["opco"], submitted_file(pathway, staff))
     with pytest.raises(Conflict):
         services.funding_file_update(
-            acting_user=staff["project_holder"], funding_file=funding_file, requested_teaching="1"
+            acting_user=staff["project_holder"], funding_file=funding_file, requested=Amounts.parse({"teaching": "1"})
         )
     with pytest.raises(Conflict):
         services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
@@ -108,18 +112,21 @@ def test_approval_may_be_lower_never_higher_than_requested(db, settings, tmp_pat
     funding_file = submitted_file(pathway, staff, requested_teaching="3000.00", requested_support="1000.00")
     with pytest.raises(ValidationError) as error:
         services.funding_file_approve(
-            acting_user=staff["opco"], funding_file=funding_file, approved_teaching="3000.01",
-            approved_design="0", approved_support="1000.00",
-        )  # fmt: skip
+            acting_user=staff["opco"],
+            funding_file=funding_file,
+            approved=Amounts.parse({"teaching": "3000.01", "design": "0", "support": "1000.00"}),
+        )
     assert error.value.message_dict["approved_teaching"] == [
         "Frais pédagogiques : l'OPCO ne peut pas accorder plus que le montant demandé (3\u202f000,00 €)."
     ]
     funding_file.refresh_from_db()
     assert funding_file.status == "submitted"
     approved = services.funding_file_approve(
-        acting_user=staff["opco"], funding_file=funding_file, approved_teaching="2500.00",
-        approved_design="0", approved_support="1000.00", reason="Devis revu",
-    )  # fmt: skip
+        acting_user=staff["opco"],
+        funding_file=funding_file,
+        reason="Devis revu",
+        approved=Amounts.parse({"teaching": "2500.00", "design": "0", "support": "1000.00"}),
+    )
     assert approved.approved_total == Decimal("3500.00")
     assert (approved.decided_by, approved.decision_reason) == (staff["opco"], "Devis revu")
 
@@ -138,7 +145,7 @@ def test_a_changes_requested_file_is_edited_and_submitted_again(db):
     pathway, staff = funded_pathway()
     funding_file = run("request_changes", staff["opco"], submitted_file(pathway, staff))
     funding_file = services.funding_file_update(
-        acting_user=staff["project_holder"], funding_file=funding_file, requested_teaching="5000.00"
+        acting_user=staff["project_holder"], funding_file=funding_file, requested=Amounts.parse({"teaching": "5000.00"})
     )
     assert (
         services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file).status
@@ -155,9 +162,11 @@ def test_the_agreement_pdf_says_what_was_decided(db, settings, tmp_path, django_
     )
     with django_capture_on_commit_callbacks(execute=True):
         services.funding_file_approve(
-            acting_user=staff["opco"], funding_file=funding_file, approved_teaching="5500.00",
-            approved_design="800.00", approved_support="2000.00", reason="Formation réduite de 20 h",
-        )  # fmt: skip
+            acting_user=staff["opco"],
+            funding_file=funding_file,
+            reason="Formation réduite de 20 h",
+            approved=Amounts.parse({"teaching": "5500.00", "design": "800.00", "support": "2000.00"}),
+        )
     funding_file.refresh_from_db()
     assert funding_file.agreement.name.startswith(f"agreements/accord-{pathway.reference}-annee-1")
     text = pdf_text(funding_file.agreement.path)
@@ -167,7 +176,7 @@ def test_the_agreement_pdf_says_what_was_decided(db, settings, tmp_path, django_
         assert amount in text.replace("\u202f", " "), amount
     assert "Motif : Formation réduite de 20 h" in text
     # Running the task again does not render a second file.
-    assert services.agreement_store(funding_file_id=funding_file.pk) is False
+    assert agreements.agreement_store(funding_file_id=funding_file.pk) is False
     assert len(list((tmp_path / "agreements").iterdir())) == 1
 
 

@@ -9,11 +9,12 @@ from django.urls import reverse
 
 from funding import services
 from funding.models import FundingFile
-from funding.money import format_euros
+from funding.money import Amounts
 from tests.accounts.factories import UserFactory
 from tests.funding.factories import funded_pathway, submitted_file
 from tests.pathways.factories import PathwayFactory, add_contract, pdf_upload, staff_of
 from vae_inversee.accounts.models import Organisation
+from vae_inversee.lib.money import format_euros
 
 ROLES = ["project_holder", "companion", "opco", "certifier", "ministry"]
 ASKED = {"requested_teaching": "6000.00", "requested_design": "1000.00", "requested_support": "2000.00"}
@@ -99,7 +100,9 @@ def test_the_queue_lists_the_opco_files_waiting_first_oldest_first(client, case,
 
 def test_the_queue_does_not_show_drafts(client, db, media):
     pathway, staff = funded_pathway()
-    services.funding_file_create(acting_user=staff["project_holder"], pathway=pathway, **ASKED)
+    services.funding_file_create(
+        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse(ASKED, "requested")
+    )
 
     html = queue_html(client, staff["opco"])
 
@@ -114,9 +117,10 @@ def test_the_queue_counts_per_status_and_filters(client, case, media):
     approved_pathway, approved_staff = funded_pathway()
     approved = submitted_file(approved_pathway, approved_staff, requested_teaching="3000.00")
     services.funding_file_approve(
-        acting_user=staff["opco"], funding_file=approved, approved_teaching="3000", approved_design="0",
-        approved_support="0",
-    )  # fmt: skip
+        acting_user=staff["opco"],
+        funding_file=approved,
+        approved=Amounts.parse({"teaching": "3000", "design": "0", "support": "0"}),
+    )
     opco = staff["opco"]
 
     html = queue_html(client, opco)
@@ -321,9 +325,10 @@ def test_a_decision_on_a_file_already_decided_is_a_conflict_keeping_the_input(cl
     funding_file, staff = case
     colleague = UserFactory(organisation=staff["opco"].membership.organisation)
     services.funding_file_approve(
-        acting_user=colleague, funding_file=funding_file, approved_teaching="6000", approved_design="1000",
-        approved_support="2000",
-    )  # fmt: skip
+        acting_user=colleague,
+        funding_file=funding_file,
+        approved=Amounts.parse({"teaching": "6000", "design": "1000", "support": "2000"}),
+    )
     client.force_login(staff["opco"])
 
     response = client.post(
@@ -354,9 +359,10 @@ def test_an_opco_never_reaches_another_opco_file(client, case, media, django_cap
     foreign, foreign_staff = other_opco_case()
     with django_capture_on_commit_callbacks(execute=True):
         services.funding_file_approve(
-            acting_user=foreign_staff["opco"], funding_file=foreign, approved_teaching="6000",
-            approved_design="1000", approved_support="2000",
-        )  # fmt: skip
+            acting_user=foreign_staff["opco"],
+            funding_file=foreign,
+            approved=Amounts.parse({"teaching": "6000", "design": "1000", "support": "2000"}),
+        )
     client.force_login(staff["opco"])
 
     assert (
@@ -582,9 +588,11 @@ def test_a_decided_file_is_read_only_with_the_decision_and_the_pdf(client, case,
     funding_file, staff = case
     with django_capture_on_commit_callbacks(execute=True):
         services.funding_file_approve(
-            acting_user=staff["opco"], funding_file=funding_file, approved_teaching="5000", approved_design="1000",
-            approved_support="2000", reason="Ramené au devis.",
-        )  # fmt: skip
+            acting_user=staff["opco"],
+            funding_file=funding_file,
+            reason="Ramené au devis.",
+            approved=Amounts.parse({"teaching": "5000", "design": "1000", "support": "2000"}),
+        )
     client.force_login(staff["project_holder"])
 
     html = client.get(funding_url(funding_file.pathway)).content.decode()
@@ -645,9 +653,10 @@ def test_the_pathway_partial_links_each_role_to_its_page(case, role, expected, a
 def test_the_ministry_lists_every_file_with_totals_and_filters(client, case, media):
     funding_file, staff = case
     services.funding_file_approve(
-        acting_user=staff["opco"], funding_file=funding_file, approved_teaching="5000", approved_design="1000",
-        approved_support="2000",
-    )  # fmt: skip
+        acting_user=staff["opco"],
+        funding_file=funding_file,
+        approved=Amounts.parse({"teaching": "5000", "design": "1000", "support": "2000"}),
+    )
     foreign, _ = other_opco_case()
     client.force_login(staff["ministry"])
 

@@ -6,12 +6,12 @@ from decimal import Decimal
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from certifications.enums import VAE_ACCESS_ROUTE, Register
-from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
+from funding.money import Amounts
 from pathways import services
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
 from pathways.models import Candidate, Contract, Employer, Pathway, ProjectHolder
 from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_siret
+from tests.certifications.factories import CertificationFactory
 from vae_inversee.accounts.models import Organisation
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -30,34 +30,6 @@ class ProjectHolderFactory(factory.django.DjangoModelFactory):
     laureate_reference = factory.Sequence(lambda n: f"AAP-VAEI-2023-{n:03d}")
     pathway_ceiling = 50
     accepted_on = datetime.date(2023, 9, 1)
-
-
-class CertificationFactory(factory.django.DjangoModelFactory):
-    """An active certification open to VAE ("Par expérience"), with 3 skill blocks, and its certifier."""
-
-    class Meta:
-        model = Certification
-        skip_postgeneration_save = True
-
-    code = factory.Sequence(lambda n: f"RNCP{80000 + n}")
-    register = Register.RNCP
-    title = factory.Sequence(lambda n: f"Titre professionnel de test {n}")
-    level = 3
-    active = True
-
-    @factory.post_generation
-    def setup(self, create, extracted, blocks=3, certifier_organisation=None, eligible=True, **kwargs):
-        if not create:
-            return
-        if eligible:
-            self.access_routes.add(AccessRoute.objects.get_or_create(label=VAE_ACCESS_ROUTE)[0])
-        organisation = certifier_organisation or OrganisationFactory(kind="certifier")
-        certifier, _ = Certifier.objects.get_or_create(
-            siret=organisation.siret, defaults={"name": organisation.name, "organisation": organisation}
-        )
-        self.certifiers.add(certifier)
-        for index in range(1, blocks + 1):
-            SkillBlock.objects.create(certification=self, code=f"{self.code}BC{index:02d}", title=f"Bloc {index}")
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):
@@ -94,7 +66,7 @@ class PathwayFactory(factory.django.DjangoModelFactory):
     project_holder = factory.SubFactory(ProjectHolderFactory)
     candidate = factory.SubFactory(CandidateFactory, project_holder=factory.SelfAttribute("..project_holder"))
     employer = factory.SubFactory(EmployerFactory, project_holder=factory.SelfAttribute("..project_holder"))
-    certification = factory.SubFactory(CertificationFactory)
+    certification = factory.SubFactory(CertificationFactory, vae_target=True, level=3)
     companion = factory.SubFactory(UserFactory, role="companion")
     reference = factory.Sequence(lambda n: f"VAEI-2025-{n:06d}")
 
@@ -206,18 +178,14 @@ def approve_year_one(pathway, staff):
         funding_file = funding_services.funding_file_create(
             acting_user=staff["project_holder"],
             pathway=pathway,
-            requested_teaching="4000.00",
-            requested_design="500.00",
-            requested_support="1500.00",
+            requested=Amounts.parse({"teaching": "4000.00", "design": "500.00", "support": "1500.00"}),
         )
     if funding_file.status != "approved":
         funding_services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
         funding_services.funding_file_approve(
             acting_user=staff["opco"],
             funding_file=funding_file,
-            approved_teaching="4000.00",
-            approved_design="500.00",
-            approved_support="1500.00",
+            approved=Amounts.parse({"teaching": "4000.00", "design": "500.00", "support": "1500.00"}),
         )
     return funding_file
 

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from pathways.models import Document, Pathway, PathwayTransition
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.pathways.factories import (
     PDF_BYTES,
     PNG_BYTES,
@@ -32,12 +33,6 @@ NO_COMPANION = "Un accompagnateur doit être désigné pour le parcours."
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def url(pathway, suffix=""):
@@ -69,7 +64,7 @@ def staff(pathway):
 
 def test_a_pathway_walks_through_every_phase_through_the_api(django_capture_on_commit_callbacks):
     holder = ProjectHolderFactory()
-    certification = CertificationFactory()
+    certification = CertificationFactory(vae_target=True)
     companion = UserFactory(role="companion", first_name="Camille", last_name="Roux")
     holder_user = UserFactory(organisation=holder.organisation)
     holder_staff = api_as(holder_user)

@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from pathways.models import Contract, Pathway
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.pathways.factories import (
     CandidateFactory,
     CertificationFactory,
@@ -24,12 +25,6 @@ pytestmark = pytest.mark.django_db
 LIST_URL = "/api/v1/pathways/"
 FEASIBILITY_MISSING = "La pièce « Étude de faisabilité » doit être déposée."
 DIAGNOSIS_MISSING = "La pièce « Diagnostic de compétences (positionnement) » doit être déposée."
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def detail_url(pathway):
@@ -55,7 +50,7 @@ def holder_user(holder):
 @pytest.fixture
 def parts(holder):
     """What a project holder needs to open a pathway: its candidate and employer, a certification, a companion."""
-    certification = CertificationFactory()
+    certification = CertificationFactory(vae_target=True)
     return {
         "candidate": CandidateFactory(project_holder=holder),
         "employer": EmployerFactory(project_holder=holder),
@@ -168,7 +163,7 @@ def test_the_ceiling_refuses_one_pathway_too_many(holder, holder_user, parts):
 
 
 def test_a_certification_closed_to_vae_is_refused(holder_user, parts):
-    closed = CertificationFactory(setup__eligible=False, code="RNCP99001")
+    closed = CertificationFactory(vae_target=True, vae_target__eligible=False, code="RNCP99001")
 
     response = api_as(holder_user).post(
         LIST_URL, create_payload(parts, certification=closed.id, target_blocks=[]), format="json"
@@ -211,7 +206,7 @@ def test_ids_outside_the_users_scope_are_field_errors(holder_user, parts):
 
 
 def test_blocks_of_another_certification_are_refused(holder_user, parts):
-    other_block = CertificationFactory().skill_blocks.first()
+    other_block = CertificationFactory(vae_target=True).skill_blocks.first()
 
     response = api_as(holder_user).post(LIST_URL, create_payload(parts, target_blocks=[other_block.id]), format="json")
 
@@ -469,7 +464,7 @@ def catalogue(media):
     """Three pathways seen by the Ministry: two project holders, two OPCOs, two certifications, two phases."""
     atlas = Organisation.objects.get(kind="opco", code="ATLAS")
     holder_a, holder_b = ProjectHolderFactory(), ProjectHolderFactory()
-    certification = CertificationFactory(title="CAP Pâtissier")
+    certification = CertificationFactory(vae_target=True, title="CAP Pâtissier")
     first = PathwayFactory(project_holder=holder_a, certification=certification, candidate__last_name="Benali")
     second = PathwayFactory(project_holder=holder_a, candidate__last_name="Moreau")
     third = PathwayFactory(
@@ -646,7 +641,7 @@ def test_the_certification_is_locked_after_positioning(media):
     pathway = PathwayFactory()
     staff = staff_of(pathway)
     walk_to(pathway, "support", staff)
-    other = CertificationFactory()
+    other = CertificationFactory(vae_target=True)
 
     response = api_as(staff["project_holder"]).patch(
         detail_url(pathway), {"certification": other.pk, "target_blocks": []}, format="json"

@@ -5,18 +5,13 @@ from rest_framework.test import APIClient
 
 from pathways.models import Candidate, Employer
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.pathways.factories import CandidateFactory, EmployerFactory, PathwayFactory, ProjectHolderFactory, walk_to
 from vae_inversee.accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
 
 VALID_NIR = "190037512345687"  # key = 97 - (1900375123456 mod 97)
-
-
-def api_as(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pathways import services
-from pathways.contracts import add_months, check_contract, minimum_monthly_salary
+from pathways.contracts import check_contract, minimum_monthly_salary
 from pathways.enums import HighestQualification
 from pathways.models import Contract, SmicRate
 from tests.pathways.factories import PathwayFactory, add_contract, contract_data, staff_of
+from vae_inversee.lib.dates import add_months
 
 D = datetime.date
 

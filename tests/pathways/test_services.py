@@ -30,7 +30,7 @@ def holder_user(holder):
 
 
 def new_pathway(holder, user, **kwargs):
-    certification = kwargs.pop("certification", None) or CertificationFactory()
+    certification = kwargs.pop("certification", None) or CertificationFactory(vae_target=True)
     return services.pathway_create(
         acting_user=user,
         candidate=kwargs.pop("candidate", None) or CandidateFactory(project_holder=holder),
@@ -62,8 +62,8 @@ def test_ceiling_counts_every_pathway_opened_abandoned_included(holder, holder_u
 
 
 def test_only_vae_eligible_certifications_and_their_own_blocks(holder, holder_user):
-    closed = CertificationFactory(setup__eligible=False)
-    other = CertificationFactory()
+    closed = CertificationFactory(vae_target=True, vae_target__eligible=False)
+    other = CertificationFactory(vae_target=True)
     with pytest.raises(ValidationError) as error:
         services.pathway_create(
             acting_user=holder_user,

@@ -47,7 +47,9 @@ def test_filters_narrow_the_list_and_the_counts_follow_them(client, holder_pathw
     holder, pathways = holder_pathways
     walked = walk_to(pathways[0], PathwayPhase.SUPPORT)
     other_employer = EmployerFactory(project_holder=holder, name="Boulangerie Martin")
-    special = PathwayFactory(project_holder=holder, employer=other_employer, certification=CertificationFactory())
+    special = PathwayFactory(
+        project_holder=holder, employer=other_employer, certification=CertificationFactory(vae_target=True)
+    )
     client.force_login(UserFactory(organisation=holder.organisation))
     url = reverse("pathways:project_holder_home")
 

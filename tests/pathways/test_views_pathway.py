@@ -119,14 +119,14 @@ def holder_setup(client, db):
         "user": user,
         "candidate": CandidateFactory(project_holder=holder),
         "employer": EmployerFactory(project_holder=holder),
-        "certification": CertificationFactory(),
+        "certification": CertificationFactory(vae_target=True),
         "companion": UserFactory(role="companion"),
     }
 
 
 def test_pathway_creation_is_two_steps(client, holder_setup):
     certification = holder_setup["certification"]
-    ineligible = CertificationFactory(setup__eligible=False)
+    ineligible = CertificationFactory(vae_target=True, vae_target__eligible=False)
     url = reverse("pathways:create")
 
     step1 = text(client.get(url))
@@ -157,7 +157,7 @@ def test_pathway_creation_is_two_steps(client, holder_setup):
 
 
 def test_ineligible_certification_is_refused_at_step_one(client, holder_setup):
-    ineligible = CertificationFactory(setup__eligible=False)
+    ineligible = CertificationFactory(vae_target=True, vae_target__eligible=False)
     html = text(client.get(reverse("pathways:create"), {"certification": ineligible.pk}))
     assert "Étape 1 sur 2" in html and "Sélectionnez un choix valide" in html
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.accounts.policy import role_fits
 from vae_inversee.lib.identifiers import validate_idcc, validate_siret
 
 
@@ -70,9 +71,6 @@ class User(AbstractUser):
     def organisation(self):
         membership = self.membership_or_none
         return membership.organisation if membership else None
-
-    def has_role(self, *roles) -> bool:
-        return self.role in roles
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -153,7 +151,7 @@ class Membership(models.Model):
 
     def clean(self):
         # The role must be the one of the organisation's kind: an OPCO has OPCO staff, etc.
-        if self.organisation_id and self.role and self.role != self.organisation.kind:
+        if self.organisation_id and self.role and not role_fits(self.role, self.organisation.kind):
             raise ValidationError(
                 {
                     "role": (

@@ -22,6 +22,7 @@ from evaluation import services as evaluation_services
 from evaluation.enums import JuryOutcome, ProgressLevel
 from funding import services as funding_services
 from funding.models import FundingPolicy
+from funding.money import Amounts
 from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
@@ -610,11 +611,7 @@ def _fund(pathway, staff, opco_staff, *, decision, index=0):
     """The first contract year's funding file, taken as far as `decision` through the services."""
     teaching, design, support = DEMO_REQUESTS[index % len(DEMO_REQUESTS)]
     funding_file = funding_services.funding_file_create(
-        acting_user=staff,
-        pathway=pathway,
-        requested_teaching=teaching,
-        requested_design=design,
-        requested_support=support,
+        acting_user=staff, pathway=pathway, requested=Amounts.of(teaching=teaching, design=design, support=support)
     )
     if decision == "draft":
         return funding_file
@@ -625,9 +622,7 @@ def _fund(pathway, staff, opco_staff, *, decision, index=0):
         funding_services.funding_file_approve(
             acting_user=opco_staff,
             funding_file=funding_file,
-            approved_teaching=granted,
-            approved_design=design,
-            approved_support=support,
+            approved=Amounts.of(teaching=granted, design=design, support=support),
             reason="Frais pédagogiques ramenés au devis de l'organisme de formation." if index % 3 == 0 else "",
         )
     elif decision == "changes":

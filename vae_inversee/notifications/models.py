@@ -54,6 +54,13 @@ class Notification(models.Model):
         return f"{self.recipient} — {self.subject}"
 
 
+class EmailPreferenceQuerySet(models.QuerySet):
+    def wants(self, user, category) -> bool:
+        """Whether the user receives this category's e-mails (yes unless switched off)."""
+        preference = self.filter(user=user, category=category).first()
+        return preference.enabled if preference else True
+
+
 class EmailPreference(models.Model):
     """E-mails a user switched off, per category (the inbox keeps everything)."""
 
@@ -62,6 +69,8 @@ class EmailPreference(models.Model):
     )
     category = models.CharField("catégorie", max_length=20, choices=NotificationCategory)
     enabled = models.BooleanField("recevoir les courriels", default=True)
+
+    objects = EmailPreferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = "préférence de courriel"

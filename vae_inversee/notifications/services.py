@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vae_inversee.notifications import tasks
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.models import EmailPreference, Notification
 
@@ -28,16 +29,9 @@ def notify(*, recipients, category, event_key, subject, template, context, link=
         if is_new:
             created.append(notification)
     if created:
-        from vae_inversee.notifications.tasks import send_notification_email
-
         ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: [send_notification_email.delay(pk) for pk in ids])
+        transaction.on_commit(lambda: [tasks.send_notification_email.delay(pk) for pk in ids])
     return created
-
-
-def email_enabled(user, category) -> bool:
-    preference = EmailPreference.objects.filter(user=user, category=category).first()
-    return preference.enabled if preference else True
 
 
 def preferences_save(*, acting_user, enabled_categories) -> None:

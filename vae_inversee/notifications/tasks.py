@@ -7,8 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from vae_inversee.notifications.models import Notification
-from vae_inversee.notifications.services import email_enabled
+from vae_inversee.notifications.models import EmailPreference, Notification
 
 
 @shared_task(bind=True, autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, max_retries=6)
@@ -20,7 +19,7 @@ def send_notification_email(self, notification_id):
         )
         if notification is None or notification.emailed_at is not None:
             return False
-        if not email_enabled(notification.recipient, notification.category):
+        if not EmailPreference.objects.wants(notification.recipient, notification.category):
             return False
         context = {"notification": notification, "site_url": settings.SITE_URL, "recipient": notification.recipient}
         message = EmailMultiAlternatives(

@@ -1,0 +1,47 @@
+"""Who may record progress and jury results, in which phase (product.md sections 2, 3 and 8), and who
+reads the indicators; declared once, asked through vae_inversee.lib.policy."""
+
+from evaluation.workflow import current_attempt
+from pathways.enums import PathwayPhase
+from pathways.policy import PAGE_REFUSED, phase_action
+from vae_inversee.accounts.enums import Role
+from vae_inversee.lib.policy import Condition, declare
+
+P = PathwayPhase
+
+
+def attempt_not_recorded(pathway):
+    """Two certifier staff at once: the second finds the result recorded (a conflict, not a mistake)."""
+    if pathway.juries.filter(attempt=current_attempt(pathway)).exists():
+        return "Le résultat de ce passage devant le jury est déjà enregistré."
+    return None
+
+
+declare(
+    phase_action(
+        "assessment.record",
+        {Role.COMPANION},
+        "Seul l'accompagnateur enregistre la progression du candidat.",
+        {P.POSITIONING, P.DELIVERY},
+        state_refusal="La progression se relève au positionnement (diagnostic) et pendant la mise en œuvre.",
+    ),
+    phase_action(
+        "jury.record",
+        {Role.CERTIFIER},
+        "Seul le certificateur enregistre le résultat du jury.",
+        {P.EVALUATION},
+        state_refusal="Le résultat du jury s'enregistre en phase d'évaluation.",
+        conditions=(Condition(attempt_not_recorded, conflict=True),),
+    ),
+    # The pathway page's jury section, once the pathway heads for a jury (and after it).
+    phase_action(
+        "jury.view",
+        frozenset(Role),
+        PAGE_REFUSED,
+        {P.DELIVERY, P.EVALUATION, P.COMPLETED},
+        state_refusal="Le jury n'est pas encore en vue.",
+    ),
+    phase_action("indicators.view", {Role.MINISTRY, Role.PROJECT_HOLDER, Role.OPCO}, PAGE_REFUSED),
+    phase_action("indicators.dashboard", {Role.PROJECT_HOLDER, Role.OPCO}, PAGE_REFUSED),
+    phase_action("steering.home", {Role.MINISTRY}, PAGE_REFUSED),
+)

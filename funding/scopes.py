@@ -1,0 +1,26 @@
+"""Who sees which funding files (product.md section 2); `FundingFile.objects.visible_to(user)` asks here."""
+
+from funding.enums import FundingStatus
+from pathways.models import Pathway
+from vae_inversee.accounts.enums import Role
+from vae_inversee.lib.policy import Scope
+
+
+def _organisation_id(user):
+    return user.membership.organisation_id
+
+
+def _through_pathways(files, user):
+    return files.filter(pathway__in=Pathway.objects.visible_to(user))
+
+
+funding_files_visible = Scope(
+    {
+        Role.MINISTRY: lambda files, user: files,
+        Role.PROJECT_HOLDER: lambda files, user: files.filter(pathway__project_holder_id=_organisation_id(user)),
+        # A draft is the project holder's work in progress: the OPCO sees a file once submitted to it.
+        Role.OPCO: lambda files, user: files.filter(opco_id=_organisation_id(user)).exclude(status=FundingStatus.DRAFT),
+        Role.COMPANION: _through_pathways,
+        Role.CERTIFIER: _through_pathways,
+    }
+)

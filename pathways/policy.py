@@ -1,0 +1,153 @@
+"""Who may do what to a pathway besides changing its phase (product.md section 2), declared once.
+
+The phase changes are `pathways.workflow`; who sees what is `pathways.scopes`; the engine every door
+asks is `vae_inversee.lib.policy`.
+"""
+
+from pathways.enums import OPEN_PHASES, PathwayPhase
+from pathways.workflow import renewals
+from vae_inversee.accounts.enums import Role
+from vae_inversee.lib.policy import PLATFORM_ADMIN, Action, Condition, declare
+
+P = PathwayPhase
+ALL_ROLES = frozenset(Role)
+PROJECT_HOLDER = frozenset({Role.PROJECT_HOLDER})
+HOLDER_STAFF_ONLY = "Seul le personnel d'un porteur de projet peut enregistrer ou modifier ces données."
+PAGE_REFUSED = "Votre rôle ne donne pas accès à cette page."
+
+
+# ---- actions ---------------------------------------------------------------------------------------
+
+
+def _phase(pathway):
+    return pathway.phase
+
+
+def _in_phases(subject, phases):
+    """The usual refusal: "<subject> n'est possible qu'en phase : … (phase actuelle : …)."."""
+    labels = ", ".join(P(phase).label.lower() for phase in sorted(phases, key=list(P).index))
+
+    def reason(pathway):
+        return f"{subject} n'est possible qu'en phase : {labels} (phase actuelle : {P(pathway.phase).label.lower()})."
+
+    return reason
+
+
+def phase_action(name, roles, role_refusal, phases=None, state_refusal=None, subject="", **kwargs) -> Action:
+    """An action on a pathway, allowed in `phases` (None: any)."""
+    phases = frozenset(phases) if phases is not None else None
+    return Action(
+        name=name,
+        roles=frozenset(roles),
+        role_refusal=role_refusal,
+        states=phases,
+        state=_phase if phases is not None else None,
+        state_refusal=state_refusal or (_in_phases(subject, phases) if phases is not None else ""),
+        **kwargs,
+    )
+
+
+def renewed(pathway):
+    """The contract extends only after a renewal (a failed jury sent the pathway back to delivery)."""
+    if not renewals(pathway):
+        return "Le contrat ne se prolonge qu'après un renouvellement décidé à la suite du jury."
+    return None
+
+
+CONTRACT_PHASES = frozenset({P.POSITIONING, P.SUPPORT, P.ADMISSIBILITY})
+JURY_DATE_PHASES = frozenset({P.ADMISSIBILITY, P.DELIVERY, P.EVALUATION})
+
+declare(
+    # Pages and lists.
+    phase_action("pathway.view", ALL_ROLES, PAGE_REFUSED),
+    phase_action("pathway.holder_queue", PROJECT_HOLDER, PAGE_REFUSED),
+    phase_action("pathway.companion_queue", {Role.COMPANION}, PAGE_REFUSED),
+    phase_action("pathway.certifier_queue", {Role.CERTIFIER}, PAGE_REFUSED),
+    phase_action(
+        "pathway.work_on",
+        {Role.PROJECT_HOLDER, Role.COMPANION, Role.CERTIFIER},
+        "Consultation seule : votre rôle ne permet pas d'agir sur ce parcours.",
+    ),
+    # The project holder's records.
+    phase_action("candidate.manage", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
+    phase_action("employer.manage", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
+    # The admin site corrects an employer's record (its OPCO follows the IDCC).
+    phase_action("employer.correct", {PLATFORM_ADMIN}, "Réservé aux administrateurs de la plateforme."),
+    phase_action("pathway.create", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
+    phase_action(
+        "pathway.update",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        OPEN_PHASES,
+        state_refusal="Un parcours terminé ou abandonné ne peut plus être modifié.",
+    ),
+    # The candidate, employer, certification and blocks are chosen during positioning, then locked.
+    phase_action(
+        "pathway.retarget",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        {P.POSITIONING},
+        state_refusal="Ne peut plus être modifié après la phase de positionnement.",
+    ),
+    # Only the companion moves support and delivery on: without one the pathway would be stranded.
+    phase_action(
+        "pathway.unassign_companion",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        {P.POSITIONING},
+        state_refusal="Un accompagnateur est indispensable après la phase de positionnement.",
+        field="companion",
+    ),
+    # Asked of the person named companion of a pathway.
+    phase_action(
+        "pathway.accompany",
+        {Role.COMPANION},
+        "La personne désignée n'est pas accompagnateur ou accompagnatrice sur la plateforme.",
+    ),
+    phase_action(
+        "contract.save",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        CONTRACT_PHASES,
+        state_refusal="Le contrat ne peut plus être modifié une fois la mise en œuvre commencée.",
+    ),
+    phase_action(
+        "contract.renew",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        {P.DELIVERY},
+        state_refusal="Le contrat ne se prolonge qu'après un renouvellement décidé à la suite du jury.",
+        field="end_date",
+        conditions=(Condition(renewed),),
+    ),
+    phase_action(
+        "document.add",
+        {Role.PROJECT_HOLDER, Role.COMPANION},
+        "Seuls le porteur de projet et l'accompagnateur déposent des pièces.",
+        OPEN_PHASES,
+        state_refusal="Le parcours est clos : aucune pièce ne peut plus être déposée.",
+        field="file",
+    ),
+    # Decisions on the pathway.
+    phase_action(
+        "support_opinion.record",
+        {Role.COMPANION},
+        "Seul l'accompagnateur rend l'avis d'accompagnement.",
+        {P.SUPPORT},
+        subject="L'avis d'accompagnement",
+    ),
+    phase_action(
+        "admissibility.record",
+        {Role.CERTIFIER},
+        "Seul le certificateur décide de la recevabilité.",
+        {P.ADMISSIBILITY},
+        subject="La décision de recevabilité",
+    ),
+    phase_action(
+        "jury_session.set",
+        {Role.CERTIFIER},
+        "Seul le certificateur fixe la date du jury.",
+        JURY_DATE_PHASES,
+        subject="La date de jury",
+    ),
+)

@@ -1,0 +1,81 @@
+"""API serializers of progress records, juries and indicators: they parse and shape only, the
+rules are `evaluation.services`'."""
+
+from rest_framework import serializers
+
+from certifications.models import SkillBlock
+from evaluation.enums import JuryOutcome, ProgressLevel
+from evaluation.models import Assessment, Jury, JuryBlockResult
+from pathways.models import Pathway
+from vae_inversee.api.fields import VisibleRelatedField
+
+
+class AssessmentSerializer(serializers.ModelSerializer):
+    pathway = VisibleRelatedField(Pathway)
+    skill_block = serializers.PrimaryKeyRelatedField(queryset=SkillBlock.objects.all(), allow_null=True, required=False)
+    level = serializers.ChoiceField(choices=ProgressLevel.choices)
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Assessment
+        fields = [
+            "id",
+            "pathway",
+            "skill_block",
+            "level",
+            "comment",
+            "assessed_at",
+            "phase",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["phase", "created_at"]
+
+
+class BlockResultSerializer(serializers.ModelSerializer):
+    skill_block = serializers.PrimaryKeyRelatedField(queryset=SkillBlock.objects.all())
+
+    class Meta:
+        model = JuryBlockResult
+        fields = ["skill_block", "validated"]
+
+
+class JurySerializer(serializers.ModelSerializer):
+    pathway = VisibleRelatedField(Pathway)
+    outcome = serializers.ChoiceField(choices=JuryOutcome.choices)
+    block_results = BlockResultSerializer(many=True)
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Jury
+        fields = [
+            "id", "pathway", "attempt", "session_date", "outcome", "block_results", "blocks_targeted",
+            "blocks_validated", "comment", "recorded_by", "recorded_at",
+        ]  # fmt: skip
+        read_only_fields = ["attempt", "blocks_targeted", "blocks_validated", "recorded_at"]
+        # One result per attempt is the service's rule (a second one is a 409 conflict, not a 400).
+        validators = []
+
+    def validate_block_results(self, value):
+        blocks = [row["skill_block"].pk for row in value]
+        if len(blocks) != len(set(blocks)):
+            raise serializers.ValidationError("Un même bloc figure deux fois.")
+        return value
+
+
+class IndicatorsSerializer(serializers.Serializer):
+    """Documentation of the indicators' JSON (see evaluation.indicators.compute)."""
+
+    generated_at = serializers.DateTimeField()
+    total_pathways = serializers.IntegerField()
+    by_phase = serializers.ListField(child=serializers.DictField())
+    by_opco = serializers.ListField(child=serializers.DictField())
+    by_region = serializers.ListField(child=serializers.DictField())
+    by_level = serializers.ListField(child=serializers.DictField())
+    by_project_holder = serializers.ListField(child=serializers.DictField())
+    national_ceiling = serializers.DictField()
+    dropouts = serializers.ListField(child=serializers.DictField())
+    jury_outcomes = serializers.ListField(child=serializers.DictField())
+    blocks = serializers.DictField()
+    median_days_per_phase = serializers.ListField(child=serializers.DictField())
+    funding = serializers.DictField()

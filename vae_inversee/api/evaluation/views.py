@@ -1,0 +1,131 @@
+"""The progress records, juries and indicators API (product.md sections 3, 8 and 9). Each write calls
+the service the portal calls; the records are `visible_to(user)`, and a role that may not act gets
+a 403 before its input is read."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from evaluation import indicators, services
+from evaluation.exports import INDICATOR_HEADERS, indicator_rows
+from evaluation.models import Assessment, Jury
+from vae_inversee.api.evaluation.serializers import AssessmentSerializer, IndicatorsSerializer, JurySerializer
+from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, conflict
+from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
+
+ERRORS = {
+    400: BAD_REQUEST,
+    403: FORBIDDEN,
+    409: conflict("Résultat déjà enregistré pour ce passage."),
+}
+PATHWAY_FILTER = OpenApiParameter("pathway", int, description="Identifiant du parcours.")
+
+
+class PathwayFilterMixin:
+    def filter_queryset(self, queryset):
+        pathway = self.request.query_params.get("pathway")
+        if pathway:
+            if not pathway.isdigit():
+                raise exceptions.ValidationError({"pathway": ["Indiquez l'identifiant numérique d'un parcours."]})
+            queryset = queryset.filter(pathway_id=int(pathway))
+        return queryset
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lister les relevés de progression", parameters=[PATHWAY_FILTER]),
+    retrieve=extend_schema(summary="Consulter un relevé de progression"),
+    create=extend_schema(
+        summary="Enregistrer un relevé de progression (accompagnateur)", responses={201: AssessmentSerializer, **ERRORS}
+    ),
+)
+class AssessmentViewSet(
+    PathwayFilterMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AssessmentSerializer
+    filter_backends = []
+    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    action_policy = {"create": "assessment.record"}
+
+    def get_queryset(self):
+        return (
+            Assessment.objects.visible_to(self.request.user).select_related("skill_block").order_by("assessed_at", "pk")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = services.assessment_record(acting_user=self.request.user, **serializer.validated_data)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Lister les jurys", parameters=[PATHWAY_FILTER]),
+    retrieve=extend_schema(summary="Consulter un jury"),
+    create=extend_schema(
+        summary="Enregistrer le résultat d'un jury (certificateur)", responses={201: JurySerializer, **ERRORS}
+    ),
+)
+class JuryViewSet(
+    PathwayFilterMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = JurySerializer
+    filter_backends = []
+    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    action_policy = {"create": "jury.record"}
+
+    def get_queryset(self):
+        return (
+            Jury.objects.visible_to(self.request.user).prefetch_related("block_results").order_by("session_date", "pk")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        results = [(row["skill_block"], row["validated"]) for row in data.pop("block_results")]
+        serializer.instance = services.jury_record(acting_user=self.request.user, block_results=results, **data)
+
+    def create(self, request, *args, **kwargs):
+        response = super().create(request, *args, **kwargs)
+        response.data = JurySerializer(
+            self.get_queryset().get(pk=response.data["id"]), context={"request": request}
+        ).data
+        return response
+
+
+class IndicatorsView(APIView):
+    """The experiment's indicators for what the user may see (section 8)."""
+
+    @extend_schema(
+        summary="Indicateurs de l'expérimentation",
+        parameters=[
+            OpenApiParameter(
+                "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="json (défaut), csv ou xlsx."
+            )
+        ],
+        description=(
+            "JSON par défaut ; `?format=csv` (séparateur ;, UTF-8 avec BOM) et `?format=xlsx` renvoient les mêmes "
+            "chiffres en fichier, avec des en-têtes en français."
+        ),
+        responses={200: IndicatorsSerializer, 400: BAD_REQUEST},
+    )
+    def get(self, request):
+        requested = request.query_params.get("format", "json")
+        if requested not in ("json", "csv", "xlsx"):
+            raise exceptions.ValidationError({"format": ["Format inconnu : json, csv ou xlsx."]})
+        data = indicators.compute(request.user)
+        if requested == "csv":
+            return csv_response(INDICATOR_HEADERS, indicator_rows(data), "indicateurs-vae-inversee")
+        if requested == "xlsx":
+            return xlsx_response(INDICATOR_HEADERS, indicator_rows(data), "indicateurs-vae-inversee", "Indicateurs")
+        # Decimals as strings ("6000.00"), dates ISO 8601, like the rest of the API.
+        return Response(json.loads(json.dumps(data, cls=DjangoJSONEncoder)), status=status.HTTP_200_OK)

@@ -1,0 +1,85 @@
+"""API serializers of funding files. They parse input and shape output only: the caps, the statuses
+and who may act are `funding.services`' to check."""
+
+from dataclasses import replace
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from funding.enums import CATEGORIES
+from funding.models import FundingFile
+from funding.money import Amounts
+from pathways.models import Pathway
+from vae_inversee.api.fields import VisibleRelatedField
+
+
+def euros(**kwargs):
+    return serializers.DecimalField(max_digits=9, decimal_places=2, min_value=Decimal("0"), **kwargs)
+
+
+def _amounts(attrs, prefix, base: Amounts) -> Amounts:
+    """The `<prefix>_<category>` values sent, popped from `attrs`; the others taken from `base`."""
+    names = {str(category): f"{prefix}_{category}" for category in CATEGORIES}
+    sent = {category: attrs.pop(name) for category, name in names.items() if name in attrs}
+    return replace(base, **sent)
+
+
+class FundingFileSerializer(serializers.ModelSerializer):
+    pathway = serializers.PrimaryKeyRelatedField(read_only=True)
+    opco = serializers.CharField(source="opco.code", read_only=True)
+    requested_teaching = euros(required=False)
+    requested_design = euros(required=False)
+    requested_support = euros(required=False)
+    requested_total = euros(read_only=True)
+    approved_total = euros(read_only=True, allow_null=True)
+    decided_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    agreement_available = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundingFile
+        fields = [
+            "id", "pathway", "contract_year", "opco", "status", "months",
+            "requested_teaching", "requested_design", "requested_support", "requested_total",
+            "approved_teaching", "approved_design", "approved_support", "approved_total",
+            "cap_teaching", "cap_design", "cap_support", "cap_total",
+            "decision_reason", "submitted_at", "decided_at", "decided_by", "agreement_available",
+            "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "contract_year", "status", "months", "approved_teaching", "approved_design", "approved_support",
+            "cap_teaching", "cap_design", "cap_support", "cap_total", "decision_reason", "submitted_at",
+            "decided_at", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def get_agreement_available(self, funding_file) -> bool:
+        return bool(funding_file.agreement)
+
+    def validate(self, attrs):
+        # The three amounts as one `requested` (what the services take, and replace whole): on a
+        # modification the amounts not sent are the file's current ones; on a creation, zero.
+        current = self.instance.requested if self.instance is not None else Amounts()
+        attrs["requested"] = _amounts(attrs, "requested", current)
+        return attrs
+
+
+class FundingFileCreateSerializer(FundingFileSerializer):
+    pathway = VisibleRelatedField(Pathway)
+    contract_year = serializers.IntegerField(min_value=1, max_value=3, default=1)
+
+    class Meta(FundingFileSerializer.Meta):
+        read_only_fields = [f for f in FundingFileSerializer.Meta.read_only_fields if f != "contract_year"]
+
+
+class ApproveSerializer(serializers.Serializer):
+    approved_teaching = euros()
+    approved_design = euros()
+    approved_support = euros()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        approved = _amounts(attrs, "approved", Amounts())
+        return {**attrs, "approved": approved}
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=False, trim_whitespace=True)

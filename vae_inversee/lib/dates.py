@@ -1,0 +1,27 @@
+"""Calendar arithmetic the contract checks and the funding caps share."""
+
+import datetime
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; 31 January + 1 month = 28/29 February."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate_day in (day.day, 30, 29, 28):
+        try:
+            return datetime.date(year, month, candidate_day)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def months_covered(start: datetime.date, end: datetime.date) -> int:
+    """Months from `start` to `end`, a started month counting whole (15/09 → 14/09 next year = 12)."""
+    months = 1
+    while add_months(start, months) <= end:
+        months += 1
+    return months
+
+
+def age_on(birth_date: datetime.date, day: datetime.date) -> int:
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))

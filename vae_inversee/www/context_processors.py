@@ -1,0 +1,20 @@
+from vae_inversee.www.navigation import navigation_for
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": navigation_for(user, request.path)}
+
+
+def unread(request):
+    """The unread counter of the header: one cheap indexed count per page (lazy: only if shown)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count():
+        return user.notifications.unread().count()
+
+    return {"unread_notifications": count}

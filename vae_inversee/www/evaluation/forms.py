@@ -1,0 +1,69 @@
+"""Portal forms for progress records and jury results: they parse the input; evaluation.services checks
+coherence and writes. The blocks offered are the pathway's targeted blocks, passed in as a list (no query)."""
+
+from django import forms
+from django.utils import timezone
+
+from evaluation.enums import JuryOutcome, ProgressLevel
+from vae_inversee.www.forms import CheckboxSelectMultiple, DateInput, Form, RadioSelect
+
+
+def _block_label(block):
+    return f"{block.code} — {block.title}"
+
+
+class AssessmentForm(Form):
+    skill_block = forms.TypedChoiceField(label="Bloc de compétences", coerce=int)
+    level = forms.ChoiceField(label="Niveau atteint", choices=ProgressLevel.choices, widget=RadioSelect)
+    assessed_at = forms.DateField(label="Date du relevé", widget=DateInput, initial=timezone.localdate)
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Facultatif : situations observées, points à travailler.",
+    )
+
+    def __init__(self, *args, blocks, **kwargs):
+        kwargs.setdefault("prefix", "progression")
+        super().__init__(*args, **kwargs)
+        self.blocks = {block.pk: block for block in blocks}
+        if self.blocks:
+            self.fields["skill_block"].choices = [("", "— Choisir un bloc —")] + [
+                (block.pk, _block_label(block)) for block in blocks
+            ]
+        else:
+            # A certification without skill blocks: the record is on the certification as a whole.
+            del self.fields["skill_block"]
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        data["skill_block"] = self.blocks.get(data.pop("skill_block", None))
+        return data
+
+
+class JuryResultForm(Form):
+    session_date = forms.DateField(label="Date du jury", widget=DateInput)
+    outcome = forms.ChoiceField(label="Résultat du jury", choices=JuryOutcome.choices, widget=RadioSelect)
+    validated_blocks = forms.TypedMultipleChoiceField(
+        label="Blocs de compétences validés",
+        required=False,
+        coerce=int,
+        widget=CheckboxSelectMultiple,
+        help_text="Cochez chaque bloc validé par le jury ; les blocs non cochés sont non validés.",
+    )
+    comment = forms.CharField(label="Observations du jury", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, blocks, **kwargs):
+        kwargs.setdefault("prefix", "jury")
+        super().__init__(*args, **kwargs)
+        self.blocks = list(blocks)
+        if self.blocks:
+            self.fields["validated_blocks"].choices = [(block.pk, _block_label(block)) for block in self.blocks]
+        else:
+            del self.fields["validated_blocks"]
+
+    def service_data(self):
+        data = dict(self.cleaned_data)
+        validated = set(data.pop("validated_blocks", []))
+        data["block_results"] = [(block, block.pk in validated) for block in self.blocks]
+        return data

@@ -1,0 +1,15 @@
+from django.urls import path, re_path
+
+from vae_inversee.www.evaluation import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("certification/", views.certifier_home, name="certifier_home"),
+    path("parcours/<int:pk>/progression/", views.assessment_create, name="assessment_create"),
+    path("parcours/<int:pk>/jury/resultat/", views.jury_result, name="jury_result"),
+    path("pilotage/", views.ministry_home, name="ministry_home"),
+    path("indicateurs/", views.dashboard, name="dashboard"),
+    re_path(r"^indicateurs/export\.(?P<file_format>csv|xlsx)$", views.indicators_export, name="indicators_export"),
+    re_path(r"^indicateurs/parcours\.(?P<file_format>csv|xlsx)$", views.pathways_export, name="pathways_export"),
+]

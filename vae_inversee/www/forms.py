@@ -1,0 +1,88 @@
+"""The portal's form toolkit (DSFR markup): every form of every area is built from these pieces.
+
+Forms parse and check the input; the services validate the rules and write.
+"""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from dsfr.forms import DsfrBaseForm
+
+from funding.money import Amounts
+
+NON_FIELD_KEYS = {NON_FIELD_ERRORS, "non_field_errors"}
+
+
+class Form(DsfrBaseForm):
+    def add_service_errors(self, error):
+        """Show a service's ValidationError on the form: known fields on the field, the rest on top."""
+        messages = getattr(error, "message_dict", None) or {NON_FIELD_ERRORS: error.messages}
+        for name, field_messages in messages.items():
+            self.add_error(None if name in NON_FIELD_KEYS or name not in self.fields else name, field_messages)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class RadioSelect(forms.RadioSelect):
+    # The DSFR markup (input, then its label), whatever the order of the template directories.
+    option_template_name = "includes/radio_option.html"
+
+
+class CheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    option_template_name = "includes/checkbox_option.html"
+
+
+class UploadInput(forms.FileInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"class": "fr-upload", **(attrs or {})})
+        self.group_class = "fr-upload-group"
+
+
+class EuroField(forms.DecimalField):
+    """An amount in euros typed the French way: "1 500,50", "1500.50" or "1 500 €"."""
+
+    widget = forms.TextInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_digits", 9)
+        kwargs.setdefault("decimal_places", 2)
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "Indiquez un montant en euros, par exemple 1500,00.",
+                "min_value": "Le montant doit être positif ou nul.",
+                "max_decimal_places": "Le montant s'exprime en euros et centimes (deux décimales au plus).",
+                "max_digits": "Ce montant est trop élevé.",
+                "max_whole_digits": "Ce montant est trop élevé.",
+            },
+        )
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs.update({"inputmode": "decimal", "autocomplete": "off", "spellcheck": "false"})
+        return attrs
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("€", "").replace("\u202f", "").replace("\xa0", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+
+def amounts_of(cleaned_data, prefix) -> Amounts:
+    """The `<prefix>_<category>` fields of a form as Amounts (an empty field is 0)."""
+    return Amounts(
+        **{
+            name.removeprefix(f"{prefix}_"): value or Decimal("0.00")
+            for name, value in cleaned_data.items()
+            if name.startswith(f"{prefix}_")
+        }
+    )

@@ -1,0 +1,272 @@
+"""Portal pages for funding files. Each view fetches within `visible_to(request.user)` (404 outside),
+then calls one service (funding.services, the only writers); what the role may do is asked of the policy."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from funding import selectors, services
+from funding.agreements import agreement_file
+from funding.models import FundingFile
+from funding.money import Amounts
+from pathways.models import Pathway
+from vae_inversee.lib import policy
+from vae_inversee.lib.errors import Conflict
+from vae_inversee.lib.money import format_euros
+from vae_inversee.www.access import allowed, download
+from vae_inversee.www.funding.forms import (
+    ApproveForm,
+    FundingRequestForm,
+    MinistryFilterForm,
+    QueueFilterForm,
+    RejectForm,
+    RequestChangesForm,
+)
+from vae_inversee.www.lists import filtered, paginate
+
+# ---- the OPCO's queue and decisions ---------------------------------------------------------------
+
+
+@allowed("funding_file.review")
+def opco_home(request):
+    queue = selectors.opco_queue(request.user)
+    project_holders, certifications = selectors.queue_filter_choices(queue)
+    form = QueueFilterForm(
+        request.GET or None,
+        statuses=selectors.QUEUE_STATUSES,
+        project_holders=project_holders,
+        certifications=certifications,
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    files = selectors.filter_files(
+        queue,
+        project_holder=filters.get("project_holder"),
+        certification=filters.get("certification"),
+        min_total=filters.get("min_total"),
+        max_total=filters.get("max_total"),
+    )
+    # The counts follow every filter but the status, so that each tag says what clicking it shows.
+    status_counts, total = selectors.status_counts(files, selectors.QUEUE_STATUSES)
+    context = {
+        "form": form,
+        "status_counts": status_counts,
+        "total": total,
+        "current_status": filters.get("status") or "",
+        "filtered": filtered(request),
+        **paginate(request, selectors.filter_files(files, status=filters.get("status"))),
+    }
+    return render(request, "funding/opco_home.html", context)
+
+
+def _file(request, pk) -> FundingFile:
+    return get_object_or_404(selectors.files_for_page(request.user), pk=pk)
+
+
+def _render_decision(request, funding_file, *, forms=None, conflict=None, status=200):
+    """The decision page; `forms` replaces a blank form by the bound one (after an error or a conflict)."""
+    forms = forms or {}
+    pathway = funding_file.pathway
+    context = {
+        "funding_file": funding_file,
+        "pathway": pathway,
+        "contract": getattr(pathway, "contract", None),
+        "target_blocks": list(pathway.target_blocks.order_by("code")),
+        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "amounts": selectors.amount_rows(funding_file.caps, funding_file.requested, funding_file.approved),
+        "show_approved": funding_file.approved is not None,
+        "conflict": conflict,
+        # After a conflict the forms stay on the page, filled in, so that nothing typed is lost.
+        "show_forms": policy.can(request.user, "funding_file.approve", funding_file) or bool(forms),
+        "approve_form": forms.get("approve") or ApproveForm(funding_file=funding_file),
+        "changes_form": forms.get("changes") or RequestChangesForm(),
+        "reject_form": forms.get("reject") or RejectForm(),
+    }
+    return render(request, "funding/file_detail.html", context, status=status)
+
+
+@allowed("funding_file.review")
+def file_detail(request, pk):
+    return _render_decision(request, _file(request, pk))
+
+
+def _decide(request, pk, name, form_class, decide, success):
+    """The OPCO's three decisions: the bound form, one service call; a field error is a 400, a
+    concurrent decision a 409, the page re-rendered with what was typed."""
+    funding_file = _file(request, pk)
+    form = form_class(request.POST, **({"funding_file": funding_file} if form_class is ApproveForm else {}))
+    if form.is_valid():
+        try:
+            funding_file = decide(funding_file, form)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict as error:
+            return _render_decision(request, _file(request, pk), forms={name: form}, conflict=str(error), status=409)
+        else:
+            messages.success(request, success(funding_file))
+            return redirect("funding:opco_home")
+    return _render_decision(request, _file(request, pk), forms={name: form}, status=400)
+
+
+@allowed("funding_file.approve")
+@require_POST
+def file_approve(request, pk):
+    return _decide(
+        request,
+        pk,
+        "approve",
+        ApproveForm,
+        lambda funding_file, form: services.funding_file_approve(
+            acting_user=request.user, funding_file=funding_file, **form.service_data()
+        ),
+        lambda funding_file: (
+            f"Financement accordé pour le parcours {funding_file.pathway.reference} (année "
+            f"{funding_file.contract_year}) : {format_euros(funding_file.approved_total)}. L'accord de prise en "
+            "charge est en cours de génération."
+        ),
+    )
+
+
+@allowed("funding_file.request_changes")
+@require_POST
+def file_request_changes(request, pk):
+    return _decide(
+        request,
+        pk,
+        "changes",
+        RequestChangesForm,
+        lambda funding_file, form: services.funding_file_request_changes(
+            acting_user=request.user, funding_file=funding_file, reason=form.cleaned_data["reason"]
+        ),
+        lambda funding_file: (
+            f"Compléments demandés au porteur de projet pour le parcours {funding_file.pathway.reference}."
+        ),
+    )
+
+
+@allowed("funding_file.reject")
+@require_POST
+def file_reject(request, pk):
+    return _decide(
+        request,
+        pk,
+        "reject",
+        RejectForm,
+        lambda funding_file, form: services.funding_file_reject(
+            acting_user=request.user, funding_file=funding_file, reason=form.cleaned_data["reason"]
+        ),
+        lambda funding_file: (
+            f"Dossier du parcours {funding_file.pathway.reference} refusé. La notification de refus est en cours de "
+            "génération."
+        ),
+    )
+
+
+@allowed("pathway.view")
+def agreement_download(request, pk):
+    funding_file = get_object_or_404(FundingFile.objects.visible_to(request.user).select_related("pathway"), pk=pk)
+    return download(lambda: agreement_file(funding_file), funding_file.agreement_filename, "application/pdf")
+
+
+# ---- the project holder's request -----------------------------------------------------------------
+
+
+def _year(request):
+    try:
+        year = int(request.GET.get("annee", 1))
+    except ValueError:
+        raise Http404("Année de contrat inconnue.")
+    if year not in services.CONTRACT_YEARS:
+        raise Http404("Année de contrat inconnue.")
+    return year
+
+
+def _caps_of(pathway, year, funding_file):
+    """(caps, None) for the year, or (None, [messages]) when no file can be created yet."""
+    if funding_file is not None:
+        return funding_file.caps, None
+    try:
+        _policy, caps = services.caps_for(pathway, year)
+    except ValidationError as error:
+        return None, error.messages
+    return caps, None
+
+
+@allowed("funding_file.prepare")
+def pathway_funding(request, pk):
+    pathway = get_object_or_404(
+        Pathway.objects.visible_to(request.user).select_related(
+            "candidate", "employer__opco", "certification", "contract"
+        ),
+        pk=pk,
+    )
+    year = _year(request)
+    files = {f.contract_year: f for f in pathway.funding_files.select_related("decided_by", "opco")}
+    funding_file = files.get(year)
+    caps, caps_errors = _caps_of(pathway, year, funding_file)
+    editable = caps is not None and (
+        funding_file is None or policy.can(request.user, "funding_file.update", funding_file)
+    )
+    initial = funding_file.requested.as_fields("requested") if funding_file else {}
+    form = FundingRequestForm(request.POST or None, caps=caps, initial=initial) if caps else None
+    conflict = None
+    if request.method == "POST" and form is not None and form.is_valid():
+        transmit = "transmettre" in request.POST
+        try:
+            services.funding_file_save(
+                acting_user=request.user, pathway=pathway, contract_year=year, requested=form.requested(),
+                submit=transmit,
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_service_errors(error)
+        except Conflict as error:
+            conflict = str(error)
+        else:
+            messages.success(
+                request,
+                f"Dossier de l'année {year} transmis à l'OPCO {pathway.employer.opco.code}."
+                if transmit
+                else f"Dossier de l'année {year} enregistré en brouillon ; transmettez-le à l'OPCO quand il est prêt.",
+            )
+            return redirect(reverse("funding:pathway_funding", args=[pathway.pk]) + f"?annee={year}")
+    if form is not None and form.is_bound:
+        requested = form.typed()
+    else:
+        requested = funding_file.requested if funding_file else Amounts()
+    context = {
+        "pathway": pathway,
+        "year": year,
+        "years": [{"number": n, "file": files.get(n)} for n in services.contract_years(pathway)],
+        "funding_file": funding_file,
+        "form": form if editable or conflict else None,
+        "conflict": conflict,
+        "caps_errors": caps_errors,
+        "months": caps.months if caps else None,
+        "show_approved": funding_file is not None and funding_file.approved is not None,
+        "amounts": selectors.amount_rows(caps, requested, funding_file.approved if funding_file else None)
+        if caps
+        else [],
+    }
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(request, "funding/pathway_funding.html", context, status=status)
+
+
+# ---- the Ministry's read-only list ----------------------------------------------------------------
+
+
+@allowed("funding_file.list_all")
+def ministry_list(request):
+    form = MinistryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    files = selectors.filter_files(
+        selectors.ministry_list(request.user), status=filters.get("status"), opco=filters.get("opco")
+    )
+    context = {
+        "form": form,
+        "totals": selectors.funding_totals(files),
+        "filtered": filtered(request),
+        **paginate(request, files),
+    }
+    return render(request, "funding/ministry_list.html", context)

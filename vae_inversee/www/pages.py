@@ -1,0 +1,135 @@
+"""The pages where several apps meet, composed here, above them all: the pathway page (pathways, funding,
+evaluation) and the candidate record (pathways, evaluation). Each section comes from its app's selectors;
+what the user may do there is asked of the policy. Not views: functions the views of every area share.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from evaluation import selectors as evaluation_selectors
+from funding.models import FundingFile
+from pathways import selectors, services, workflow
+from vae_inversee.lib import policy
+from vae_inversee.lib.errors import Conflict
+from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm
+from vae_inversee.www.pathways.forms import (
+    AbandonForm,
+    AdmissibilityForm,
+    ContractRenewalForm,
+    DocumentForm,
+    JurySessionForm,
+    SupportOpinionForm,
+)
+
+
+def pathway_page(request, pk):
+    """The pathway of the page, within the user's scope (404 outside), with what the page shows."""
+    return get_object_or_404(selectors.pathways_for_page(request.user), pk=pk)
+
+
+def pathway_url(pathway, anchor=""):
+    return reverse("pathways:detail", args=[pathway.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def act_on_pathway(request, pk, *, name, form, act, success, anchor=""):
+    """A form posted from the pathway page, for every action on it.
+
+    `form(pathway, data, files)` binds the form; `act(pathway, form)` calls the one service; `success(result,
+    form)` is the French message. A refused input or transition shows the page again with the bound form
+    (400); a concurrent change (Conflict) says so and shows the page as it now is.
+    """
+    pathway = pathway_page(request, pk)
+    bound = form(pathway, request.POST, request.FILES)
+    refused = None
+    if bound.is_valid():
+        try:
+            result = act(pathway, bound)
+        except ValidationError as error:
+            bound.add_service_errors(error)
+        except services.TransitionRefused as error:
+            refused = error
+        except Conflict as error:
+            messages.error(request, str(error))
+            return redirect(pathway_url(pathway, anchor))
+        else:
+            messages.success(request, success(result, bound))
+            return redirect(pathway_url(pathway, anchor))
+    return render_pathway_page(request, pathway, forms={name: bound}, refused=refused, status=400)
+
+
+def _pathway_forms(user, pathway, target_blocks):
+    """The blank forms of the actions the user may take now: {name: a function making the form}."""
+    forms = {
+        "document_form": ("document.add", DocumentForm),
+        "opinion_form": (
+            "support_opinion.record",
+            lambda: SupportOpinionForm(
+                initial=SupportOpinionForm.initial_for(getattr(pathway, "support_opinion", None))
+            ),
+        ),
+        "admissibility_form": (
+            "admissibility.record",
+            lambda: AdmissibilityForm(initial=AdmissibilityForm.initial_for(getattr(pathway, "admissibility", None))),
+        ),
+        "jury_form": ("jury_session.set", lambda: JurySessionForm(initial={"session_date": pathway.jury_session_date})),
+        "renewal_form": (
+            "contract.renew",
+            lambda: ContractRenewalForm(initial={"end_date": pathway.contract.end_date}),
+        ),
+        "assessment_form": ("assessment.record", lambda: AssessmentForm(blocks=target_blocks)),
+        "jury_result_form": (
+            "jury.record",
+            lambda: JuryResultForm(blocks=target_blocks, initial={"session_date": pathway.jury_session_date}),
+        ),
+    }
+    blank = {name: make for name, (action, make) in forms.items() if policy.can(user, action, pathway)}
+    if workflow.can_abandon(pathway, user):
+        blank["abandon_form"] = AbandonForm
+    return blank
+
+
+def render_pathway_page(request, pathway, *, forms=None, refused=None, status=200):
+    """The pathway page; `forms` replaces blank forms by bound ones (after a validation error)."""
+    user = request.user
+    forms = forms or {}
+    related = selectors.pathway_page_related(pathway)
+    target_blocks = related["target_blocks"]
+    blank = _pathway_forms(user, pathway, target_blocks)
+    context = {name: form for name, form in forms.items() if name not in blank}
+    context.update({name: forms.get(name) or make() for name, make in blank.items()})
+    juries = evaluation_selectors.juries_of(pathway)
+    progress = evaluation_selectors.progress_by_block(pathway, target_blocks)
+    context.update(
+        pathway=pathway,
+        moves=workflow.moves_for(pathway, user),
+        transition_form=forms.get("transition_form"),
+        refused=refused,
+        closure=workflow.closure(pathway),
+        **workflow.stepper(pathway),
+        can_edit=policy.can(user, "pathway.update", pathway),
+        can_edit_contract=policy.can(user, "contract.save", pathway),
+        can_open_candidate=policy.may(user, "candidate.manage"),
+        read_only=not policy.may(user, "pathway.work_on"),
+        field_changes=selectors.pathway_field_changes(pathway),
+        # Funding: the files the user may see (an OPCO does not see a draft), by contract year.
+        funding_files=list(FundingFile.objects.visible_to(user).filter(pathway=pathway).order_by("contract_year")),
+        # Evaluation: progress per block over time, every jury attempt.
+        progress=progress,
+        progress_recorded=any(row["assessments"] for row in progress),
+        juries=juries,
+        **related,
+    )
+    context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)
+    return render(request, "pages/pathway.html", context, status=status)
+
+
+def render_candidate_page(request, candidate):
+    """The candidate record: identity, pathways and the blocks acquired for good."""
+    context = {
+        "candidate": candidate,
+        "pathways": selectors.pathways_of_candidate(candidate),
+        "acquired_blocks": evaluation_selectors.acquired_blocks_of(candidate),
+    }
+    return render(request, "pages/candidate.html", context)

@@ -1,0 +1,348 @@
+"""Portal forms of the pathways area: they parse and check the input; pathways.services validates and writes."""
+
+from django import forms
+
+from certifications.models import Certification, SkillBlock
+from pathways import selectors
+from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
+from pathways.models import Candidate, Employer
+from vae_inversee.accounts.models import Organisation, User
+from vae_inversee.lib.identifiers import (
+    IDCC_NO_AGREEMENT,
+    compact_nir,
+    normalize_idcc,
+    validate_idcc,
+    validate_nir,
+    validate_siret,
+)
+from vae_inversee.www.forms import CheckboxSelectMultiple, DateInput, Form, RadioSelect, UploadInput
+
+
+class NirInput(forms.TextInput):
+    """The NIR is never sent back to the browser, not even after a validation error."""
+
+    def format_value(self, value):
+        return None
+
+
+# ---- the list filters ------------------------------------------------------------------------------
+
+
+class PathwayFilterForm(Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text="Référence, nom du candidat, employeur, code ou intitulé de certification",
+    )
+    phase = forms.ChoiceField(label="Phase", required=False, choices=[("", "Toutes les phases"), *PathwayPhase.choices])
+    certification = forms.ModelChoiceField(
+        label="Certification", required=False, queryset=Certification.objects.none(), empty_label="Toutes"
+    )
+    employer = forms.ModelChoiceField(
+        label="Employeur", required=False, queryset=Employer.objects.none(), empty_label="Tous"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        certifications, employers = selectors.filter_choices(user)
+        self.fields["certification"].queryset = certifications
+        self.fields["certification"].label_from_instance = lambda c: f"{c.code} — {c.title}"
+        self.fields["employer"].queryset = employers
+        self.fields["employer"].label_from_instance = lambda e: e.name
+
+
+# ---- candidates and employers ---------------------------------------------------------------------
+
+
+class CandidateForm(Form):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    birth_date = forms.DateField(label="Date de naissance", widget=DateInput, help_text="Format attendu : JJ/MM/AAAA")
+    email = forms.EmailField(label="Adresse électronique", required=False, help_text="Format attendu : nom@domaine.fr")
+    highest_qualification = forms.ChoiceField(
+        label="Plus haut diplôme",
+        choices=HighestQualification.choices,
+        help_text="Il détermine le salaire minimum du contrat de professionnalisation.",
+    )
+    nir = forms.CharField(
+        label="Numéro de sécurité sociale (NIR)",
+        required=False,
+        max_length=21,
+        widget=NirInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Facultatif. 15 caractères, clé comprise ; il n'est jamais réaffiché.",
+    )
+
+    def __init__(self, *args, nir_recorded=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.nir_recorded = nir_recorded
+        if nir_recorded:
+            self.fields[
+                "nir"
+            ].help_text = (
+                "Un NIR est déjà renseigné : laissez ce champ vide pour le conserver, ou saisissez-en un autre."
+            )
+            self.fields["clear_nir"] = forms.BooleanField(label="Effacer le NIR enregistré", required=False)
+
+    def clean_nir(self):
+        nir = compact_nir(self.cleaned_data["nir"])
+        if nir:
+            validate_nir(nir)
+        return nir
+
+    def service_data(self):
+        data = {name: self.cleaned_data[name] for name in ("first_name", "last_name", "birth_date", "email")}
+        data["highest_qualification"] = self.cleaned_data["highest_qualification"]
+        if self.cleaned_data.get("clear_nir"):
+            data["nir"] = ""
+        elif self.cleaned_data["nir"] or not self.nir_recorded:
+            data["nir"] = self.cleaned_data["nir"]
+        return data
+
+    @staticmethod
+    def initial_for(candidate: Candidate):
+        return {
+            "first_name": candidate.first_name,
+            "last_name": candidate.last_name,
+            "birth_date": candidate.birth_date,
+            "email": candidate.email,
+            "highest_qualification": candidate.highest_qualification,
+        }
+
+
+class EmployerForm(Form):
+    name = forms.CharField(label="Raison sociale", max_length=255)
+    siret = forms.CharField(
+        label="SIRET de l'établissement", max_length=20, help_text="14 chiffres (les espaces sont acceptés)"
+    )
+    idcc = forms.CharField(
+        label="IDCC (convention collective)",
+        max_length=4,
+        help_text="1 à 4 chiffres ; l'OPCO en découle. 9999 si aucune convention collective ne s'applique.",
+    )
+    opco = forms.ModelChoiceField(
+        label="OPCO (uniquement si IDCC 9999)",
+        required=False,
+        queryset=Organisation.objects.opcos().order_by("code"),
+        empty_label="— Déduit de l'IDCC —",
+        help_text="Laissez vide : l'OPCO est déduit de l'IDCC. À choisir seulement quand l'IDCC est 9999.",
+    )
+    address = forms.CharField(label="Adresse", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    private_law = forms.BooleanField(
+        label="Employeur de droit privé",
+        required=False,
+        initial=True,
+        help_text="Seuls les employeurs de droit privé peuvent conclure un contrat de professionnalisation.",
+    )
+
+    def clean_siret(self):
+        siret = "".join(self.cleaned_data["siret"].split())
+        validate_siret(siret)
+        return siret
+
+    def clean_idcc(self):
+        idcc = self.cleaned_data["idcc"].strip()
+        validate_idcc(idcc)
+        return normalize_idcc(idcc)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The OPCO is derived from the IDCC; the select only counts for IDCC 9999.
+        if normalize_idcc(cleaned.get("idcc")) != IDCC_NO_AGREEMENT:
+            cleaned["opco"] = None
+        return cleaned
+
+    @staticmethod
+    def initial_for(employer: Employer):
+        return {
+            "name": employer.name,
+            "siret": employer.siret,
+            "idcc": employer.idcc,
+            "opco": employer.opco_id if employer.idcc == IDCC_NO_AGREEMENT else None,
+            "address": employer.address,
+            "private_law": employer.private_law,
+        }
+
+
+# ---- pathways -----------------------------------------------------------------------------------
+
+
+class CertificationChoiceForm(Form):
+    """Step 1 of the pathway form (a GET form): the certification, whose blocks step 2 shows."""
+
+    certification = forms.ModelChoiceField(
+        label="Certification visée",
+        queryset=Certification.objects.none(),
+        empty_label="— Choisir une certification —",
+        help_text="Seules les certifications actives et accessibles « Par expérience » peuvent être visées.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["certification"].queryset = Certification.objects.vae_eligible().order_by("title", "code")
+        self.fields["certification"].label_from_instance = lambda c: f"{c.title} ({c.code})"
+
+
+class PathwayForm(Form):
+    candidate = forms.ModelChoiceField(label="Candidat", queryset=Candidate.objects.none())
+    employer = forms.ModelChoiceField(label="Employeur", queryset=Employer.objects.none())
+    target_blocks = forms.ModelMultipleChoiceField(
+        label="Blocs de compétences visés",
+        required=False,
+        queryset=SkillBlock.objects.none(),
+        widget=CheckboxSelectMultiple,
+        help_text="Cochez tous les blocs pour viser la certification complète.",
+    )
+    companion = forms.ModelChoiceField(
+        label="Accompagnateur ou accompagnatrice",
+        required=False,
+        queryset=User.objects.none(),
+        empty_label="— À désigner plus tard —",
+        help_text="Obligatoire pour passer en phase d'accompagnement.",
+    )
+
+    def __init__(self, *args, user, certification, locked=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.certification = certification
+        fields = self.fields
+        fields["candidate"].queryset = Candidate.objects.visible_to(user).order_by("last_name", "first_name")
+        fields["employer"].queryset = Employer.objects.visible_to(user).order_by("name")
+        fields["target_blocks"].queryset = selectors.active_blocks_of(certification)
+        fields["target_blocks"].label_from_instance = lambda block: f"{block.code} — {block.title}"
+        fields["companion"].queryset = selectors.companions()
+        fields["companion"].label_from_instance = lambda person: (
+            f"{person.get_full_name() or person.email} — {person.membership.organisation.name}"
+        )
+        if locked:
+            # After positioning only the companion may change (pathways.services.pathway_update).
+            for name in ("candidate", "employer", "target_blocks"):
+                fields[name].disabled = True
+                fields[name].help_text = "Ne peut plus être modifié après la phase de positionnement."
+
+    def service_data(self):
+        return {
+            "candidate": self.cleaned_data["candidate"],
+            "employer": self.cleaned_data["employer"],
+            "certification": self.certification,
+            "target_blocks": list(self.cleaned_data["target_blocks"]),
+            "companion": self.cleaned_data["companion"],
+        }
+
+
+class ContractForm(Form):
+    signed_on = forms.DateField(label="Conclu le", widget=DateInput, help_text="Date de signature du contrat")
+    start_date = forms.DateField(label="Date de début", widget=DateInput)
+    end_date = forms.DateField(label="Date de fin", widget=DateInput)
+    weekly_hours = forms.DecimalField(
+        label="Durée hebdomadaire (heures)",
+        max_digits=4,
+        decimal_places=2,
+        min_value=1,
+        max_value=48,
+        widget=forms.NumberInput(attrs={"step": "0.5"}),
+    )
+    monthly_gross_salary = forms.DecimalField(
+        label="Salaire mensuel brut (€)",
+        max_digits=8,
+        decimal_places=2,
+        min_value=0.01,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+        help_text="Au moins le minimum légal selon l'âge et le diplôme du candidat (part du SMIC).",
+    )
+    tutor_name = forms.CharField(label="Nom du tuteur ou de la tutrice", max_length=255)
+    tutor_is_employer = forms.BooleanField(label="Le tuteur est l'employeur lui-même", required=False)
+
+    FIELDS = ("signed_on", "start_date", "end_date", "weekly_hours", "monthly_gross_salary", "tutor_name",
+              "tutor_is_employer")  # fmt: skip
+
+    @classmethod
+    def initial_for(cls, contract):
+        return {name: getattr(contract, name) for name in cls.FIELDS} if contract else {}
+
+
+class DocumentForm(Form):
+    kind = forms.ChoiceField(label="Type de pièce", choices=DocumentKind.choices)
+    file = forms.FileField(
+        label="Fichier",
+        help_text="PDF, PNG ou JPEG, 10 Mo au plus.",
+        widget=UploadInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+
+# ---- actions on the pathway page ----------------------------------------------------------------
+
+OPINION_CHOICES = [("true", "Favorable"), ("false", "Défavorable")]
+
+
+def _as_bool(value):
+    return value == "true"
+
+
+class SupportOpinionForm(Form):
+    job_match = forms.TypedChoiceField(
+        label="Adéquation du poste à la certification",
+        choices=OPINION_CHOICES,
+        coerce=_as_bool,
+        widget=RadioSelect,
+    )
+    pedagogical_path = forms.TypedChoiceField(
+        label="Parcours pédagogique (enseignements, AFEST, activités de travail)",
+        choices=OPINION_CHOICES,
+        coerce=_as_bool,
+        widget=RadioSelect,
+    )
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    @staticmethod
+    def initial_for(opinion):
+        if opinion is None:
+            return {}
+        return {
+            "job_match": "true" if opinion.job_match else "false",
+            "pedagogical_path": "true" if opinion.pedagogical_path else "false",
+            "comment": opinion.comment,
+        }
+
+
+class AdmissibilityForm(Form):
+    decision = forms.ChoiceField(
+        label="Décision de recevabilité", choices=AdmissibilityDecision.choices, widget=RadioSelect
+    )
+    comment = forms.CharField(
+        label="Commentaire",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour une décision de non-recevabilité.",
+    )
+
+    @staticmethod
+    def initial_for(record):
+        return {"decision": record.decision, "comment": record.comment} if record else {}
+
+
+class JurySessionForm(Form):
+    session_date = forms.DateField(label="Date de la session de jury", widget=DateInput)
+
+
+class ContractRenewalForm(Form):
+    end_date = forms.DateField(
+        label="Nouvelle date de fin du contrat",
+        widget=DateInput,
+        help_text="Le contrat renouvelé couvre le nouveau passage devant le jury ; 36 mois au plus en tout.",
+    )
+
+
+class TransitionForm(Form):
+    to = forms.ChoiceField(choices=PathwayPhase.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label="Commentaire (facultatif)", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class AbandonForm(Form):
+    reason = forms.CharField(
+        label="Motif de l'abandon",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Il figurera dans l'historique du parcours et les indicateurs de l'expérimentation.",
+        error_messages={"required": "Le motif de l'abandon est obligatoire."},
+    )

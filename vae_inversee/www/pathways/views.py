@@ -1,0 +1,369 @@
+"""Portal pages for pathways. Each view fetches within `visible_to(request.user)` (404 outside),
+then calls one service (pathways.services, the only writers); what the role may do is asked of the
+policy (a 403 for an action the role never takes)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from pathways import selectors, services
+from pathways.enums import PathwayPhase
+from pathways.models import Candidate, Employer, Pathway
+from vae_inversee.lib import policy
+from vae_inversee.www.access import allowed, download
+from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url, render_candidate_page, render_pathway_page
+from vae_inversee.www.pathways.forms import (
+    AbandonForm,
+    AdmissibilityForm,
+    CandidateForm,
+    CertificationChoiceForm,
+    ContractForm,
+    ContractRenewalForm,
+    DocumentForm,
+    EmployerForm,
+    JurySessionForm,
+    PathwayFilterForm,
+    PathwayForm,
+    SupportOpinionForm,
+    TransitionForm,
+)
+
+# ---- the queues ---------------------------------------------------------------------------------
+
+
+def _pathway_list(request, template):
+    form = PathwayFilterForm(request.GET or None, user=request.user)
+    filters = form.cleaned_data if form.is_valid() else {}
+    pathways = selectors.filter_pathways(
+        selectors.pathways_for_list(request.user),
+        certification=filters.get("certification"),
+        employer=filters.get("employer"),
+        q=filters.get("q"),
+    )
+    # The counts follow every filter but the phase, so that each tag says what clicking it shows.
+    phase_counts, total = selectors.phase_counts(pathways)
+    context = {
+        "form": form,
+        "phase_counts": phase_counts,
+        "total": total,
+        "current_phase": filters.get("phase") or "",
+        "filtered": filtered(request),
+        **paginate(request, selectors.filter_pathways(pathways, phase=filters.get("phase"))),
+    }
+    return render(request, template, context)
+
+
+@allowed("pathway.holder_queue")
+def project_holder_home(request):
+    return _pathway_list(request, "pathways/project_holder_home.html")
+
+
+@allowed("pathway.companion_queue")
+def companion_home(request):
+    return _pathway_list(request, "pathways/companion_home.html")
+
+
+# ---- candidates and employers ---------------------------------------------------------------------
+
+
+@allowed("candidate.manage")
+def candidate_list(request):
+    return render(request, "pathways/candidate_list.html", paginate(request, selectors.candidates_of(request.user)))
+
+
+@allowed("candidate.manage")
+def candidate_detail(request, pk):
+    return render_candidate_page(request, get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk))
+
+
+@allowed("candidate.manage")
+def candidate_create(request):
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = services.candidate_save(acting_user=request.user, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Le candidat {candidate} a été enregistré.")
+            return redirect("pathways:candidate_list")
+    return render(request, "pathways/candidate_form.html", {"form": form})
+
+
+@allowed("candidate.manage")
+def candidate_edit(request, pk):
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+    form = CandidateForm(
+        request.POST or None, initial=CandidateForm.initial_for(candidate), nir_recorded=bool(candidate.nir)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.candidate_save(acting_user=request.user, candidate=candidate, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Le candidat {candidate} a été mis à jour.")
+            return redirect("pathways:candidate_list")
+    return render(request, "pathways/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@allowed("employer.manage")
+def employer_list(request):
+    return render(request, "pathways/employer_list.html", paginate(request, selectors.employers_of(request.user)))
+
+
+@allowed("employer.manage")
+def employer_create(request):
+    form = EmployerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            employer = services.employer_save(acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"L'employeur {employer.name} a été enregistré (OPCO : {employer.opco.code}).")
+            return redirect("pathways:employer_list")
+    return render(request, "pathways/employer_form.html", {"form": form})
+
+
+@allowed("employer.manage")
+def employer_edit(request, pk):
+    employer = get_object_or_404(Employer.objects.visible_to(request.user).select_related("opco"), pk=pk)
+    form = EmployerForm(request.POST or None, initial=EmployerForm.initial_for(employer))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.employer_save(acting_user=request.user, employer=employer, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"L'employeur {employer.name} a été mis à jour (OPCO : {employer.opco.code}).")
+            return redirect("pathways:employer_list")
+    return render(request, "pathways/employer_form.html", {"form": form, "employer": employer})
+
+
+# ---- creating and editing a pathway ---------------------------------------------------------------
+
+
+def _chosen_certification(request, default=None):
+    """Step 1 of the pathway form, a GET form: the certification whose blocks step 2 offers."""
+    if "certification" not in request.GET and "changer" not in request.GET:
+        return default, None
+    chooser = CertificationChoiceForm(request.GET if "certification" in request.GET else None)
+    if chooser.is_valid():
+        return chooser.cleaned_data["certification"], None
+    return None, chooser
+
+
+@allowed("pathway.create")
+def pathway_create(request):
+    certification, chooser = _chosen_certification(request)
+    if certification is None:
+        chooser = chooser or CertificationChoiceForm()
+        return render(request, "pathways/pathway_certification.html", {"form": chooser})
+    form = PathwayForm(
+        request.POST or None,
+        user=request.user,
+        certification=certification,
+        initial={"target_blocks": [block.pk for block in selectors.active_blocks_of(certification)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            pathway = services.pathway_create(acting_user=request.user, **form.service_data())
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Le parcours {pathway.reference} a été créé.")
+            return redirect(pathway_url(pathway))
+    return render(request, "pathways/pathway_form.html", {"form": form, "certification": certification})
+
+
+@allowed("pathway.update")
+def pathway_edit(request, pk):
+    pathway = get_object_or_404(Pathway.objects.visible_to(request.user).select_related("certification"), pk=pk)
+    closed = policy.refusal(request.user, "pathway.update", pathway)
+    if closed:
+        messages.warning(request, closed.reason)
+        return redirect(pathway_url(pathway))
+    locked = not policy.can(request.user, "pathway.retarget", pathway)
+    if locked:
+        certification, chooser = pathway.certification, None
+    else:
+        certification, chooser = _chosen_certification(request, default=pathway.certification)
+    if certification is None:
+        return render(request, "pathways/pathway_certification.html", {"form": chooser, "pathway": pathway})
+    same_certification = certification == pathway.certification
+    blocks = pathway.target_blocks.all() if same_certification else selectors.active_blocks_of(certification)
+    initial = {
+        "candidate": pathway.candidate_id,
+        "employer": pathway.employer_id,
+        "companion": pathway.companion_id,
+        "target_blocks": [block.pk for block in blocks],
+    }
+    form = PathwayForm(
+        request.POST or None, user=request.user, certification=certification, locked=locked, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        if locked:
+            data = {"companion": data["companion"]}
+        try:
+            services.pathway_update(acting_user=request.user, pathway=pathway, **data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, f"Le parcours {pathway.reference} a été mis à jour.")
+            return redirect(pathway_url(pathway))
+    context = {"form": form, "certification": certification, "pathway": pathway, "locked": locked}
+    return render(request, "pathways/pathway_form.html", context)
+
+
+@allowed("contract.save")
+def contract_edit(request, pk):
+    pathway = get_object_or_404(
+        Pathway.objects.visible_to(request.user).select_related("candidate", "employer", "contract"), pk=pk
+    )
+    contract = getattr(pathway, "contract", None)
+    form = ContractForm(request.POST or None, initial=ContractForm.initial_for(contract))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contract_save(acting_user=request.user, pathway=pathway, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(
+                request, f"Le contrat de professionnalisation du parcours {pathway.reference} est enregistré."
+            )
+            return redirect(pathway_url(pathway))
+    context = {"form": form, "pathway": pathway, "editable": policy.can(request.user, "contract.save", pathway)}
+    return render(request, "pathways/contract_form.html", context)
+
+
+@allowed("contract.renew")
+@require_POST
+def contract_renewal(request, pk):
+    """After a renewal (a failed jury, pathway back in delivery), the contract's end date moves on."""
+    return act_on_pathway(
+        request,
+        pk,
+        name="renewal_form",
+        form=lambda pathway, data, files: ContractRenewalForm(data),
+        act=lambda pathway, form: services.contract_renew(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=lambda contract, form: f"Le contrat est prolongé jusqu'au {contract.end_date:%d/%m/%Y}.",
+    )
+
+
+# ---- the pathway page -----------------------------------------------------------------------------
+
+
+@allowed("pathway.view")
+def pathway_detail(request, pk):
+    return render_pathway_page(request, pathway_page(request, pk))
+
+
+@allowed("pathway.work_on")
+@require_POST
+def pathway_transition(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="transition_form",
+        form=lambda pathway, data, files: TransitionForm(data),
+        act=lambda pathway, form: services.pathway_transition(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=lambda pathway, form: (
+            f"Le parcours {pathway.reference} est passé en phase « {PathwayPhase(pathway.phase).label} »."
+        ),
+    )
+
+
+@allowed("pathway.work_on")
+@require_POST
+def pathway_abandon(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="abandon_form",
+        form=lambda pathway, data, files: AbandonForm(data),
+        act=lambda pathway, form: services.pathway_transition(
+            acting_user=request.user, pathway=pathway, to=PathwayPhase.ABANDONED, comment=form.cleaned_data["reason"]
+        ),
+        success=lambda pathway, form: f"L'abandon du parcours {pathway.reference} est enregistré.",
+    )
+
+
+@allowed("document.add")
+@require_POST
+def document_upload(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="document_form",
+        form=lambda pathway, data, files: DocumentForm(data, files),
+        act=lambda pathway, form: services.document_add(
+            acting_user=request.user,
+            pathway=pathway,
+            kind=form.cleaned_data["kind"],
+            uploaded_file=form.cleaned_data["file"],
+        ),
+        success=lambda document, form: f"La pièce « {document.get_kind_display()} » a été déposée.",
+        anchor="pieces",
+    )
+
+
+@allowed("pathway.view")
+def document_download(request, pk, document_pk):
+    pathway = get_object_or_404(Pathway.objects.visible_to(request.user), pk=pk)
+    document = get_object_or_404(pathway.documents, pk=document_pk)
+    return download(lambda: document.file.open("rb"), document.original_name, document.content_type)
+
+
+@allowed("support_opinion.record")
+@require_POST
+def support_opinion(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="opinion_form",
+        form=lambda pathway, data, files: SupportOpinionForm(data),
+        act=lambda pathway, form: services.support_opinion_record(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=lambda opinion, form: (
+            f"Votre avis d'accompagnement ({'favorable' if opinion.favourable else 'réservé'}) est enregistré."
+        ),
+    )
+
+
+@allowed("admissibility.record")
+@require_POST
+def admissibility_decision(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="admissibility_form",
+        form=lambda pathway, data, files: AdmissibilityForm(data),
+        act=lambda pathway, form: services.admissibility_record(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=lambda record, form: f"Décision de recevabilité enregistrée : {record.get_decision_display().lower()}.",
+    )
+
+
+@allowed("jury_session.set")
+@require_POST
+def jury_session(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="jury_form",
+        form=lambda pathway, data, files: JurySessionForm(data),
+        act=lambda pathway, form: services.jury_session_set(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=lambda pathway, form: f"La session de jury est fixée au {form.cleaned_data['session_date']:%d/%m/%Y}.",
+    )
