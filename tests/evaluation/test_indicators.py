@@ -144,3 +144,24 @@ def test_query_count_does_not_grow_with_the_pathways(data):
     with CaptureQueriesContext(connection) as after:
         compute(ministry)
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_an_opcos_funding_totals_count_only_the_files_it_may_see(db, settings, tmp_path):
+    """A draft is the holder's: it is not in the OPCO's totals (FundingFile.objects.visible_to)."""
+    from funding import services as funding_services
+    from funding.money import Amounts
+    from tests.funding.factories import funded_pathway, submitted_file
+
+    settings.MEDIA_ROOT = tmp_path
+    pathway, staff = funded_pathway()
+    submitted_file(pathway, staff, requested_teaching="1000.00")
+    draft_pathway, draft_staff = funded_pathway()
+    funding_services.funding_file_create(
+        acting_user=draft_staff["project_holder"], pathway=draft_pathway, requested=Amounts.of(teaching="5000.00")
+    )
+
+    opco_figures = compute(staff["opco"])["funding"]
+    ministry_figures = compute(staff["ministry"])["funding"]
+
+    assert (opco_figures["files"], opco_figures["requested_total"]) == (1, Decimal("1000.00"))
+    assert (ministry_figures["files"], ministry_figures["requested_total"]) == (2, Decimal("6000.00"))

@@ -2,6 +2,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from funding import services
+from funding.models import FundingFile
 from tests.accounts.factories import UserFactory
 from tests.conftest import api_as
 from tests.funding.factories import funded_pathway, submitted_file
@@ -153,6 +154,17 @@ def test_agreement_before_a_decision_is_a_404_with_a_reason(setup):
     response = api_as(staff["opco"]).get(f"{URL}{funding_file.pk}/agreement/")
     assert response.status_code == 404
     assert response.json()["detail"].startswith("L'accord de prise en charge n'est pas encore disponible")
+
+
+def test_an_agreement_missing_on_disk_is_a_404_not_a_500(setup):
+    pathway, staff = setup
+    funding_file = submitted_file(pathway, staff)
+    FundingFile.objects.filter(pk=funding_file.pk).update(
+        status="rejected", decision_reason="Hors barème", agreement="agreements/disparu.pdf"
+    )
+    response = api_as(staff["opco"]).get(f"{URL}{funding_file.pk}/agreement/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "Le fichier de l'accord de prise en charge est introuvable."
 
 
 def test_without_credentials_401(db):

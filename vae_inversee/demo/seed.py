@@ -6,6 +6,7 @@ certifications open to VAE, marked as demonstration sheets.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -583,17 +584,17 @@ def _seed_pathways(holders) -> int:
             certification=certification,
             target_blocks=certification.skill_blocks.all()[: max(1, 3 - index % 2)],
             companion=companion,
-            contract=contract if target not in (PathwayPhase.POSITIONING, PathwayPhase.SUPPORT) else None,
+            # The contract is recorded by the time the file goes to the certifier and the OPCO.
+            contract=contract if target in WITH_CONTRACT else None,
         )
         created += 1
-        if target == PathwayPhase.ABANDONED:
+        if target in WALKED:
+            opco_staff = User.objects.filter(membership__organisation=employer.opco).first()
+            _walk(pathway, target, Cast(staff, companion, certifier, opco_staff), documents, created)
+        else:
             services.pathway_transition(
                 acting_user=staff, pathway=pathway, to=target, comment=ABANDON_REASONS[created % len(ABANDON_REASONS)]
             )
-            _backdate(pathway, signed_on, created)
-            continue
-        opco_staff = User.objects.filter(membership__organisation=employer.opco).first()
-        _walk(pathway, target, staff, companion, certifier, opco_staff, documents, created)
         _backdate(pathway, signed_on, created)
     return created
 
@@ -694,51 +695,77 @@ def _jury(pathway, certifier, index):
     )  # fmt: skip
 
 
-def _walk(pathway, target, staff, companion, certifier, opco_staff, documents, index):
-    order = [PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY,
-             PathwayPhase.EVALUATION, PathwayPhase.COMPLETED]  # fmt: skip
+@dataclass
+class Cast:
+    """Who acts on a demo pathway: the holder's staff, the companion, the certifier, the OPCO."""
+
+    staff: object
+    companion: object
+    certifier: object
+    opco: object
+
+
+def _to_support(pathway, cast, index):
+    services.pathway_transition(acting_user=cast.staff, pathway=pathway, to=PathwayPhase.SUPPORT)
+
+
+def _to_admissibility(pathway, cast, index):
+    services.support_opinion_record(
+        acting_user=cast.companion,
+        pathway=pathway,
+        job_match=True,
+        pedagogical_path=True,
+        comment="Poste et certification en adéquation ; parcours en situation de travail et 200 h de formation.",
+    )
+    services.pathway_transition(acting_user=cast.companion, pathway=pathway, to=PathwayPhase.ADMISSIBILITY)
+
+
+def _to_delivery(pathway, cast, index):
+    services.admissibility_record(
+        acting_user=cast.certifier, pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
+    )
+    _fund(pathway, cast.staff, cast.opco, decision="approve", index=index)
+    services.pathway_transition(acting_user=cast.staff, pathway=pathway, to=PathwayPhase.DELIVERY)
+    _progress(pathway, cast.companion, index)
+
+
+def _to_evaluation(pathway, cast, index):
+    pathway.refresh_from_db()
+    # A session already held (its result can be recorded), at the latest at the contract's end.
+    held = min(pathway.contract.end_date, timezone.localdate() - datetime.timedelta(days=10 + index % 20))
+    services.jury_session_set(acting_user=cast.certifier, pathway=pathway, session_date=held)
+    services.pathway_transition(acting_user=cast.companion, pathway=pathway, to=PathwayPhase.EVALUATION)
+
+
+def _to_completed(pathway, cast, index):
+    _jury(pathway, cast.certifier, index)
+    services.pathway_transition(acting_user=cast.certifier, pathway=pathway, to=PathwayPhase.COMPLETED)
+
+
+# Each step of the walk, in order: what the people of the pathway do to take it.
+STEPS = {
+    PathwayPhase.SUPPORT: _to_support,
+    PathwayPhase.ADMISSIBILITY: _to_admissibility,
+    PathwayPhase.DELIVERY: _to_delivery,
+    PathwayPhase.EVALUATION: _to_evaluation,
+    PathwayPhase.COMPLETED: _to_completed,
+}
+WALKED = [PathwayPhase.POSITIONING, *STEPS]
+WITH_CONTRACT = [*WALKED[2:], PathwayPhase.ABANDONED]
+# Pathways left in admissibility fill the OPCO's queue: files submitted, a draft, changes asked.
+FILES_LEFT = {PathwayPhase.ADMISSIBILITY: ["submit", "submit", "draft", "changes"]}
+
+
+def _walk(pathway, target, cast, documents, index):
     for kind, content in documents.items():
         services.document_add(
-            acting_user=staff,
+            acting_user=cast.staff,
             pathway=pathway,
             kind=kind,
             uploaded_file=ContentFile(content, name=f"{kind.label} — {pathway.candidate}.pdf"),
         )
-    for step in order[1 : order.index(target) + 1]:
-        if step == PathwayPhase.SUPPORT:
-            services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
-        elif step == PathwayPhase.ADMISSIBILITY:
-            services.support_opinion_record(
-                acting_user=companion,
-                pathway=pathway,
-                job_match=True,
-                pedagogical_path=True,
-                comment="Poste et certification en adéquation ; parcours en situation de travail et 200 h de formation.",
-            )
-            services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
-            if target == PathwayPhase.ADMISSIBILITY:
-                # Files waiting at the OPCO, a draft, and a request for more documents.
-                _fund(
-                    pathway,
-                    staff,
-                    opco_staff,
-                    decision=["submit", "submit", "draft", "changes"][index % 4],
-                    index=index,
-                )
-        elif step == PathwayPhase.DELIVERY:
-            services.admissibility_record(
-                acting_user=certifier, pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
-            )
-            _fund(pathway, staff, opco_staff, decision="approve", index=index)
-            services.pathway_transition(acting_user=staff, pathway=pathway, to=step)
-        elif step == PathwayPhase.EVALUATION:
-            pathway.refresh_from_db()
-            # A session already held (its result can be recorded), at the latest at the contract's end.
-            held = min(pathway.contract.end_date, timezone.localdate() - datetime.timedelta(days=10 + index % 20))
-            services.jury_session_set(acting_user=certifier, pathway=pathway, session_date=held)
-            services.pathway_transition(acting_user=companion, pathway=pathway, to=step)
-        elif step == PathwayPhase.COMPLETED:
-            _jury(pathway, certifier, index)
-            services.pathway_transition(acting_user=certifier, pathway=pathway, to=step)
-        if step == PathwayPhase.DELIVERY:
-            _progress(pathway, companion, index)
+    for step in WALKED[1 : WALKED.index(target) + 1]:
+        STEPS[step](pathway, cast, index)
+    decisions = FILES_LEFT.get(target)
+    if decisions:
+        _fund(pathway, cast.staff, cast.opco, decision=decisions[index % len(decisions)], index=index)

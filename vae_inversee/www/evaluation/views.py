@@ -155,8 +155,8 @@ def _dashboard(user):
             "blocks_validated": charts.format_number(blocks["validated"]),
             "blocks_assessed": charts.format_number(blocks["assessed"]),
             "blocks_rate": charts.format_percent(round(charts.share(blocks["validated"], blocks["assessed"]), 1)),
-            "requested": format_euros(funding["requested_total"]),
-            "approved": format_euros(funding["approved_total"]),
+            "requested": funding["requested_total"],
+            "approved": funding["approved_total"],
         },
         "phases": phases,
         "funnel": funnel,
@@ -182,8 +182,6 @@ def _dashboard(user):
         "funding_rows": [
             row
             | {
-                "requested_text": format_euros(row["requested"]),
-                "approved_text": format_euros(row["approved"]),
                 "rate_text": charts.format_percent(round(charts.share(row["approved"], row["requested"]), 1)),
             }
             for row in funding["by_category"]
