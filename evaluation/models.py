@@ -5,6 +5,7 @@ from simple_history.models import HistoricalRecords
 
 from evaluation import scopes
 from evaluation.enums import ASSESSMENT_MOMENTS, JuryOutcome, ProgressLevel
+from vae_inversee.lib.dates import validate_plausible_date
 
 
 class ScopedByPathwayQuerySet(models.QuerySet):
@@ -28,7 +29,7 @@ class Assessment(models.Model):
         verbose_name="bloc de compétences",
     )
     level = models.CharField("niveau", max_length=20, choices=ProgressLevel)
-    assessed_at = models.DateField("date d'évaluation")
+    assessed_at = models.DateField("date d'évaluation", validators=[validate_plausible_date])
     comment = models.TextField("commentaire", blank=True)
     phase = models.CharField("phase au moment du relevé", max_length=20, editable=False)
     recorded_by = models.ForeignKey(
@@ -70,7 +71,7 @@ class Jury(models.Model):
         "pathways.Pathway", on_delete=models.CASCADE, related_name="juries", verbose_name="parcours"
     )
     attempt = models.PositiveSmallIntegerField("passage", default=1, editable=False)
-    session_date = models.DateField("date de la session")
+    session_date = models.DateField("date de la session", validators=[validate_plausible_date])
     outcome = models.CharField("résultat", max_length=10, choices=JuryOutcome)
     blocks_targeted = models.PositiveSmallIntegerField("blocs visés", editable=False)
     blocks_validated = models.PositiveSmallIntegerField("blocs validés", editable=False)

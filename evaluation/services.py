@@ -11,6 +11,7 @@ from evaluation.enums import JuryOutcome, ProgressLevel
 from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult
 from evaluation.workflow import current_attempt
 from pathways.services import locked_pathway
+from vae_inversee.outbox.services import enqueue
 
 
 def _as_date(value, field):
@@ -23,7 +24,7 @@ def _as_date(value, field):
 
 
 @transaction.atomic
-def assessment_record(*, acting_user, pathway, skill_block, level, assessed_at, comment="") -> Assessment:
+def assessment_record(*, acting_user, pathway, level, assessed_at, skill_block=None, comment="") -> Assessment:
     pathway = locked_pathway(acting_user, "assessment.record", pathway)
     errors = {}
     targeted = set(pathway.target_blocks.values_list("pk", flat=True))
@@ -120,5 +121,5 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
                 skill_block=targeted[pk],
                 defaults={"jury": jury, "acquired_on": session_date},
             )
-    transaction.on_commit(lambda: tasks.notify_jury_result.delay(jury.pk))
+    enqueue(tasks.notify_jury_result, jury.pk)
     return jury

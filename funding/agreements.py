@@ -37,7 +37,10 @@ def agreement_store(*, funding_file_id) -> bool:
     """Render and store the decision's PDF once; False when it already exists (idempotent)."""
     with transaction.atomic():
         funding_file = FundingFile.objects.decided().select_for_update().filter(pk=funding_file_id).first()
-        if funding_file is None or funding_file.agreement:
+        if funding_file is None:
+            return False
+        stored = funding_file.agreement
+        if stored and stored.storage.exists(stored.name):
             return False
         content = render_pdf("funding/pdf/agreement.html", agreement_context(funding_file))
         funding_file.agreement.save(funding_file.agreement_filename, ContentFile(content), save=False)

@@ -8,8 +8,12 @@ class FundingConfig(AppConfig):
     def ready(self):
         # Models are ready here, not when the app module is imported: the policy and the guard read them.
         from funding import policy  # noqa: F401
-        from funding.workflow import funding_year_one_approved
-        from pathways import workflow
+        from funding.scopes import pathways_of_opco
+        from funding.workflow import files_follow_contract, funding_year_one_approved
+        from pathways import contracts, scopes, workflow
         from pathways.enums import PathwayPhase
+        from vae_inversee.accounts.enums import Role
 
         workflow.add_guard(PathwayPhase.DELIVERY, funding_year_one_approved, source=PathwayPhase.ADMISSIBILITY)
+        contracts.add_dependent(files_follow_contract)
+        scopes.pathways_visible.add(Role.OPCO, pathways_of_opco)

@@ -5,6 +5,9 @@ from pathways.models import Pathway
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import Scope
 
+# A draft is the project holder's work in progress.
+DRAFTS = frozenset({FundingStatus.DRAFT})
+
 
 def _organisation_id(user):
     return user.membership.organisation_id
@@ -19,8 +22,18 @@ funding_files_visible = Scope(
         Role.MINISTRY: lambda files, user: files,
         Role.PROJECT_HOLDER: lambda files, user: files.filter(pathway__project_holder_id=_organisation_id(user)),
         # A draft is the project holder's work in progress: the OPCO sees a file once submitted to it.
-        Role.OPCO: lambda files, user: files.filter(opco_id=_organisation_id(user)).exclude(status=FundingStatus.DRAFT),
+        Role.OPCO: lambda files, user: files.filter(opco_id=_organisation_id(user)).exclude(status__in=DRAFTS),
         Role.COMPANION: _through_pathways,
         Role.CERTIFIER: _through_pathways,
     }
 )
+
+
+def pathways_of_opco(pathways, user):
+    """An OPCO sees a pathway while one of its funding files that is not a draft is addressed to it
+    (product.md section 2): not merely because of the employer's IDCC, and still after an IDCC change."""
+    submitted = [status for status in FundingStatus.values if status not in DRAFTS]
+    # One filter() call: both conditions on the same file.
+    return pathways.filter(
+        funding_files__opco_id=_organisation_id(user), funding_files__status__in=submitted
+    ).distinct()

@@ -15,6 +15,7 @@ from funding.money import Amounts, Caps, months_in_year, prorated_caps
 from vae_inversee.lib import policy
 from vae_inversee.lib.dates import months_covered
 from vae_inversee.lib.money import format_euros
+from vae_inversee.outbox.services import enqueue
 
 OUT_OF_SCOPE = (
     "Ce dossier n'est pas dans votre périmètre : il concerne un autre porteur de projet ou il est adressé à un "
@@ -128,7 +129,7 @@ def _close(funding_file, acting_user, status, reason):
     funding_file.decided_at = timezone.now()
     funding_file.decided_by = acting_user
     _save(funding_file)
-    transaction.on_commit(lambda: tasks.render_agreement.delay(funding_file.pk))
+    enqueue(tasks.render_agreement, funding_file.pk)
     _notify_on_commit(funding_file)
     return funding_file
 
@@ -177,4 +178,4 @@ def funding_file_request_changes(*, acting_user, funding_file, reason) -> Fundin
 def _notify_on_commit(funding_file):
     # The status and moment identify the event: a retried task does not notify twice.
     event = f"{funding_file.status}:{funding_file.updated_at.isoformat()}"
-    transaction.on_commit(lambda: tasks.notify_funding.delay(funding_file.pk, event))
+    enqueue(tasks.notify_funding, funding_file.pk, event)

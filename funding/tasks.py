@@ -1,3 +1,5 @@
+import logging
+
 from celery import shared_task
 from django.urls import reverse
 
@@ -64,3 +66,27 @@ def notify_funding(self, funding_file_id, event):
         link=link,
     )
     return len(created)
+
+
+logger = logging.getLogger(__name__)
+# Files rendered per run of the sweep below at most (a PDF takes 0.1 to 0.3 s): the next run goes on.
+MISSING_AGREEMENTS_PER_RUN = 200
+
+
+@shared_task
+def regenerate_missing_agreements():
+    """Celery beat, every 15 minutes: store the PDF of every decided file still without one.
+
+    The safety net behind `render_agreement`, whose message can be lost (a broker restarted empty, a task
+    out of retries); `agreement_store` does nothing for a file that has its PDF, so racing it is harmless.
+    Returns how many PDFs were rendered.
+    """
+    missing = FundingFile.objects.decided().filter(agreement="").order_by("decided_at", "pk")
+    rendered = 0
+    for funding_file_id in missing.values_list("pk", flat=True)[:MISSING_AGREEMENTS_PER_RUN]:
+        try:
+            rendered += agreement_store(funding_file_id=funding_file_id)
+        except Exception:
+            # One file that fails to render does not hold up the others; the next run tries it again.
+            logger.exception("Agreement PDF of funding file %s not rendered", funding_file_id)
+    return rendered

@@ -7,6 +7,7 @@ from pathways import services
 from pathways.models import (
     Admissibility,
     Candidate,
+    CandidateAccess,
     Contract,
     Document,
     Employer,
@@ -55,12 +56,24 @@ class EmployerAdmin(NoRevertHistoryAdmin):
 
 @admin.register(Candidate)
 class CandidateAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["last_name", "first_name", "birth_date", "highest_qualification", "project_holder"]
-    list_filter = ["highest_qualification"]
+    list_display = ["last_name", "first_name", "birth_date", "highest_qualification", "project_holder", "anonymised_at"]
+    list_filter = ["highest_qualification", ("anonymised_at", admin.EmptyFieldListFilter)]
     list_select_related = ["project_holder__organisation"]
     search_fields = ["last_name", "first_name", "email"]
     # The NIR is regulated personal data: it is never shown here.
     exclude = ["nir"]
+
+
+@admin.register(CandidateAccess)
+class CandidateAccessAdmin(ReadOnlyAdmin):
+    """Who opened which candidate's record, when, through which door: a log, read-only."""
+
+    list_display = ["at", "candidate", "user", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["candidate", "user"]
+    search_fields = ["candidate__last_name", "user__email"]
+    date_hierarchy = "at"
+    fields = readonly_fields = ["at", "candidate", "user", "kind"]
 
 
 class ContractInline(ReadOnlyInline):

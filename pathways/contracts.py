@@ -11,10 +11,29 @@ from django.conf import settings
 
 from pathways.enums import HighestQualification
 from pathways.models import Pathway, SmicRate
-from vae_inversee.lib.dates import add_months, age_on
+from vae_inversee.lib.dates import add_months, age_on, out_of_range
+
+# What other apps keep in step with a contract (funding: the caps of each contract year's file), each a
+# function (pathway, contract) run under the pathway's lock before the contract is saved; it raises a
+# French ValidationError to refuse the change. Registered from the apps' AppConfig.ready().
+DEPENDENTS = []
+
+
+def add_dependent(follow) -> None:
+    if follow not in DEPENDENTS:
+        DEPENDENTS.append(follow)
+
+
+def follow_contract(pathway, contract) -> None:
+    for follow in DEPENDENTS:
+        follow(pathway, contract)
+
 
 MAX_MONTHS = 36
 MIN_AGE = 16
+MAX_AGE = 80
+# A candidate is 15 to 80 on the day they are registered (product.md section 15).
+REGISTRATION_AGES = (15, 80)
 TUTOR_LIMIT = 3
 TUTOR_LIMIT_WHEN_EMPLOYER = 2
 LEGAL_WEEKLY_HOURS = Decimal("35")
@@ -66,6 +85,13 @@ def check_contract(*, pathway, contract, candidate=None, employer=None) -> dict[
     employer = employer or pathway.employer
     signed_on, start, end = contract.signed_on, contract.start_date, contract.end_date
     window_start, window_end = experiment_window()
+    for name in ("signed_on", "start_date", "end_date"):
+        reason = out_of_range(getattr(contract, name))
+        if reason:
+            fail(name, reason)
+    if errors:
+        # Nothing else can be computed from a date out of the calendar's range.
+        return errors
 
     if signed_on and not (window_start <= signed_on <= window_end):
         fail(
@@ -89,6 +115,11 @@ def check_contract(*, pathway, contract, candidate=None, employer=None) -> dict[
             "start_date",
             f"Le candidat doit avoir au moins {MIN_AGE} ans au début du contrat "
             f"({MIN_AGE} ans le {add_months(candidate.birth_date, 12 * MIN_AGE):%d/%m/%Y}).",
+        )
+    elif candidate is not None and start and age_on(candidate.birth_date, start) > MAX_AGE:
+        fail(
+            "start_date",
+            f"Le candidat aurait plus de {MAX_AGE} ans au début du contrat : vérifiez sa date de naissance.",
         )
     if employer is not None and not employer.private_law:
         fail("employer", "Seul un employeur de droit privé peut conclure ce contrat.")

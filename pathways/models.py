@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
@@ -16,6 +16,8 @@ from pathways.enums import (
     PathwayPhase,
 )
 from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.lib.dates import validate_plausible_date
+from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
 
 
@@ -118,14 +120,17 @@ class Candidate(models.Model):
     )
     first_name = models.CharField("prénom", max_length=150)
     last_name = models.CharField("nom", max_length=150)
-    birth_date = models.DateField("date de naissance")
+    birth_date = models.DateField("date de naissance", validators=[validate_plausible_date])
     email = models.EmailField("adresse électronique", blank=True)
     highest_qualification = models.CharField(
         "plus haut diplôme", max_length=20, choices=HighestQualification, default=HighestQualification.NONE
     )
-    # Regulated personal data (décret 2019-341): optional, write-only in the API, never listed.
-    nir = models.CharField("numéro de sécurité sociale (NIR)", max_length=15, blank=True, validators=[validate_nir])
+    # Regulated personal data (décret 2019-341): optional, write-only in the API, never listed, out of the
+    # history; encrypted at rest (vae_inversee.lib.encryption), validated in clear before.
+    nir = EncryptedCharField("numéro de sécurité sociale (NIR)", max_length=15, blank=True, validators=[validate_nir])
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # Set by evaluation.anonymisation once the retention period after the last closed pathway has passed.
+    anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["nir"])
 
     objects = OwnedByProjectHolderQuerySet.as_manager()
@@ -144,6 +149,46 @@ class Candidate(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_nir(self) -> str:
+        """The NIR as shown: its first digit and its key only, "2 ·· ·· ·· ··· ··· 42" ("" when none)."""
+        return f"{self.nir[0]} ·· ·· ·· ··· ··· {self.nir[-2:]}" if self.nir else ""
+
+
+class CandidateAccessKind(models.TextChoices):
+    VIEW = "view", "Consultation de la fiche"
+    API = "api", "Consultation par l'API"
+    EXPORT = "export", "Export des données (RGPD)"
+
+
+class CandidateAccess(models.Model):
+    """Who opened a candidate's personal data, when, through which door: one row each, read-only in the admin."""
+
+    candidate = models.ForeignKey(
+        Candidate, on_delete=models.CASCADE, related_name="accesses", editable=False, verbose_name="candidat"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="par"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    kind = models.CharField("accès", max_length=10, choices=CandidateAccessKind, editable=False)
+
+    class Meta:
+        verbose_name = "accès aux données d'un candidat"
+        verbose_name_plural = "accès aux données des candidats"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["candidate", "at"], name="pathways_candidate_access_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=CandidateAccessKind.values),
+                name="pathways_candidateaccess_kind_valid",
+                violation_error_message="Type d'accès inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate} — {self.get_kind_display()} par {self.user} le {self.at:%d/%m/%Y %H:%M}"
 
 
 class PathwayQuerySet(models.QuerySet):
@@ -201,7 +246,9 @@ class Pathway(models.Model):
     )
     phase_changed_at = models.DateTimeField("dans la phase depuis", auto_now_add=True)
     abandon_reason = models.TextField("motif d'abandon", blank=True, editable=False)
-    jury_session_date = models.DateField("date de la session de jury", null=True, blank=True, editable=False)
+    jury_session_date = models.DateField(
+        "date de la session de jury", null=True, blank=True, editable=False, validators=[validate_plausible_date]
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     history = HistoricalRecords(m2m_fields=[target_blocks])
@@ -237,9 +284,9 @@ class Contract(models.Model):
     """The contrat de professionnalisation of a pathway (checked by pathways.contracts)."""
 
     pathway = models.OneToOneField(Pathway, on_delete=models.CASCADE, related_name="contract", verbose_name="parcours")
-    signed_on = models.DateField("conclu le")
-    start_date = models.DateField("date de début")
-    end_date = models.DateField("date de fin")
+    signed_on = models.DateField("conclu le", validators=[validate_plausible_date])
+    start_date = models.DateField("date de début", validators=[validate_plausible_date])
+    end_date = models.DateField("date de fin", validators=[validate_plausible_date])
     weekly_hours = models.DecimalField(
         "durée hebdomadaire (heures)",
         max_digits=4,
@@ -365,6 +412,19 @@ class Admissibility(models.Model):
         return f"{self.get_decision_display()} — {self.pathway}"
 
 
+APPEND_ONLY = "Le journal des changements de phase est en ajout seul : une ligne ne se modifie ni ne se supprime."
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """The ORM refuses to rewrite the log (the database does too: migration 0005's trigger)."""
+
+    def update(self, **kwargs):
+        raise IntegrityError(APPEND_ONLY)
+
+    def delete(self):
+        raise IntegrityError(APPEND_ONLY)
+
+
 class PathwayTransition(models.Model):
     """Append-only log: one row per phase change (who, when, from, to, why)."""
 
@@ -378,6 +438,8 @@ class PathwayTransition(models.Model):
     at = models.DateTimeField("le", auto_now_add=True)
     comment = models.TextField("commentaire", blank=True)
 
+    objects = AppendOnlyQuerySet.as_manager()
+
     class Meta:
         verbose_name = "changement de phase"
         verbose_name_plural = "changements de phase"
@@ -389,6 +451,14 @@ class PathwayTransition(models.Model):
 
     def __str__(self):
         return f"{self.pathway} : {self.from_phase} → {self.to_phase}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IntegrityError(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IntegrityError(APPEND_ONLY)
 
 
 class SmicRate(models.Model):

@@ -54,6 +54,13 @@ def renewed(pathway):
     return None
 
 
+def not_anonymised(candidate):
+    """Nothing personal is left to export once the retention period has passed (evaluation.anonymisation)."""
+    if candidate.anonymised_at:
+        return "Les données personnelles de ce candidat ont été anonymisées : il n'y a plus rien à exporter."
+    return None
+
+
 CONTRACT_PHASES = frozenset({P.POSITIONING, P.SUPPORT, P.ADMISSIBILITY})
 JURY_DATE_PHASES = frozenset({P.ADMISSIBILITY, P.DELIVERY, P.EVALUATION})
 
@@ -70,6 +77,13 @@ declare(
     ),
     # The project holder's records.
     phase_action("candidate.manage", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
+    # A right-of-access request (RGPD art. 15): the project holder answers it with the candidate's data.
+    phase_action(
+        "candidate.export",
+        PROJECT_HOLDER,
+        "Seul le porteur de projet du candidat exporte ses données personnelles.",
+        conditions=(Condition(not_anonymised),),
+    ),
     phase_action("employer.manage", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
     # The admin site corrects an employer's record (its OPCO follows the IDCC).
     phase_action("employer.correct", {PLATFORM_ADMIN}, "Réservé aux administrateurs de la plateforme."),

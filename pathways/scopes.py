@@ -12,6 +12,9 @@ def _organisation_id(user):
     return user.membership.organisation_id
 
 
+# The OPCO sees a pathway only through a funding file addressed to it that is no longer a draft: that rule
+# is funding's (funding.scopes.pathways_of_opco), added from FundingConfig.ready() since pathways never
+# imports funding.
 pathways_visible = Scope(
     {
         Role.MINISTRY: lambda pathways, user: pathways,
@@ -19,7 +22,6 @@ pathways_visible = Scope(
         Role.COMPANION: lambda pathways, user: pathways.filter(
             companion__membership__organisation_id=_organisation_id(user)
         ),
-        Role.OPCO: lambda pathways, user: pathways.filter(employer__opco_id=_organisation_id(user)),
         # From admissibility on, the pathways that target one of the certifier's certifications.
         Role.CERTIFIER: lambda pathways, user: pathways.filter(
             phase__in=CERTIFIER_PHASES, certification__certifiers__organisation_id=_organisation_id(user)

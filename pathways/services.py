@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from certifications.models import Certification
 from pathways import tasks, workflow
-from pathways.contracts import check_contract
+from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract
 from pathways.enums import AdmissibilityDecision, PathwayPhase
 from pathways.models import (
     Admissibility,
@@ -24,7 +24,9 @@ from pathways.uploads import inspect_upload
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.selectors import opco_for_idcc
 from vae_inversee.lib import policy
+from vae_inversee.lib.dates import age_on
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, compact_nir, compact_siret, normalize_idcc
+from vae_inversee.outbox.services import enqueue
 
 OUT_OF_SCOPE = "Ce parcours n'est pas dans votre périmètre."
 # Marks an argument left out (None means "no contract" where a contract may be removed).
@@ -84,7 +86,15 @@ def candidate_save(*, acting_user, candidate=None, **data) -> Candidate:
         data["nir"] = compact_nir(data["nir"] or "")
     for name, value in data.items():
         setattr(candidate, name, value)
-    return _save(candidate)
+    # full_clean() first: it turns the values into dates and checks their range, then the age.
+    candidate.full_clean()
+    youngest, oldest = REGISTRATION_AGES
+    if not youngest <= age_on(candidate.birth_date, timezone.localdate()) <= oldest:
+        raise ValidationError(
+            {"birth_date": [f"Un candidat a entre {youngest} et {oldest} ans : vérifiez la date de naissance."]}
+        )
+    candidate.save()
+    return candidate
 
 
 def derive_opco(idcc, opco=None, previous=None):
@@ -270,9 +280,12 @@ def contract_save(*, acting_user, pathway, **data) -> Contract:
         setattr(contract, name, value)
     _contract_errors(pathway, contract)
     try:
-        return _save(contract)
+        contract.full_clean()
     except ValidationError as error:
         raise ContractRefused(error.message_dict)
+    follow_contract(pathway, contract)
+    contract.save()
+    return contract
 
 
 @transaction.atomic
@@ -284,6 +297,7 @@ def contract_renew(*, acting_user, pathway, end_date) -> Contract:
         raise ValidationError({"end_date": [f"La nouvelle date de fin doit suivre le {contract.end_date:%d/%m/%Y}."]})
     contract.end_date = end_date
     _contract_errors(pathway, contract)
+    follow_contract(pathway, contract)
     return _save(contract)
 
 
@@ -333,7 +347,7 @@ def admissibility_record(*, acting_user, pathway, decision, comment="") -> Admis
     record = getattr(pathway, "admissibility", None) or Admissibility(pathway=pathway)
     record.decision, record.comment, record.decided_by = decision, comment, acting_user
     _save(record)
-    transaction.on_commit(lambda: tasks.notify_admissibility.delay(record.pk))
+    enqueue(tasks.notify_admissibility, record.pk)
     return record
 
 
@@ -351,7 +365,7 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
         )
     pathway.jury_session_date = session_date
     pathway.save(update_fields=["jury_session_date", "updated_at"])
-    transaction.on_commit(lambda: tasks.notify_jury_session.delay(pathway.pk, str(session_date)))
+    enqueue(tasks.notify_jury_session, pathway.pk, str(session_date))
     return pathway
 
 
@@ -393,5 +407,5 @@ def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
     log = PathwayTransition.objects.create(
         pathway=pathway, name=transition.name, from_phase=source, to_phase=to, by=acting_user, comment=comment
     )
-    transaction.on_commit(lambda: tasks.notify_transition.delay(log.pk))
+    enqueue(tasks.notify_transition, log.pk)
     return pathway

@@ -1,6 +1,11 @@
-"""Uploaded evidence: checked by content (magic bytes), never by the name or the browser's word."""
+"""Uploaded evidence: checked by content, never by the name or the browser's word. The magic bytes say
+what a file claims to be; the file is then opened with pypdf or Pillow and refused if it does not open
+(a text starting with "%PDF-1.4", a truncated image, a polyglot)."""
 
 from django.core.exceptions import ValidationError
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 SIGNATURES = [
@@ -8,6 +13,34 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png"),
     (b"\xff\xd8\xff", "image/jpeg"),
 ]
+PILLOW_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG"}
+UNREADABLE = "Le fichier est endommagé ou n'est pas un vrai {label} : il ne s'ouvre pas."
+
+
+def _pdf_opens(uploaded_file) -> bool:
+    try:
+        reader = PdfReader(uploaded_file, strict=False)
+        if reader.is_encrypted:
+            return False
+        # Resolving every page's box reads the objects: a fake or truncated PDF fails here.
+        return len(reader.pages) > 0 and all(page.mediabox.width > 0 for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError):
+        return False
+
+
+def _image_opens(uploaded_file, expected) -> bool:
+    try:
+        with Image.open(uploaded_file) as image:
+            if image.format != expected:
+                return False
+            image.verify()
+        uploaded_file.seek(0)
+        # verify() does not decode the pixels: load() does (a truncated image fails here).
+        with Image.open(uploaded_file) as image:
+            image.load()
+        return True
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return False
 
 
 def inspect_upload(uploaded_file) -> str:
@@ -22,7 +55,14 @@ def inspect_upload(uploaded_file) -> str:
     uploaded_file.seek(0)
     head = uploaded_file.read(16)
     uploaded_file.seek(0)
-    for signature, content_type in SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    raise ValidationError({"file": ["Format non accepté : déposez un PDF, un PNG ou un JPEG."]})
+    content_type = next((kind for signature, kind in SIGNATURES if head.startswith(signature)), None)
+    if content_type is None:
+        raise ValidationError({"file": ["Format non accepté : déposez un PDF, un PNG ou un JPEG."]})
+    if content_type == "application/pdf":
+        opens, label = _pdf_opens(uploaded_file), "PDF"
+    else:
+        opens, label = _image_opens(uploaded_file, PILLOW_FORMATS[content_type]), content_type.split("/")[1].upper()
+    uploaded_file.seek(0)
+    if not opens:
+        raise ValidationError({"file": [UNREADABLE.format(label=label)]})
+    return content_type

@@ -44,6 +44,7 @@ def test_production_passes_check_deploy_without_warning():
         DJANGO_ENV="production",
         SECRET_KEY="k7Jq2vXo9LmB4nRt8ZyWc1HdFs6GpUe3AiKo0VbNxQz5Mw-rT4pLs8Yd2",
         ALLOWED_HOSTS="vae-inversee.example.fr",
+        SALT_KEY="Zr8uQm3Xc1VbN6tLp0JsWk4HdYe7GfAo",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -65,3 +66,20 @@ def test_embedded_default_needs_no_service():
         "True",
         "django.core.mail.backends.console.EmailBackend",
     ]
+
+
+def test_every_page_carries_a_content_security_policy(client, db):
+    """django-csp: our origin only, no inline script, no framing (issue 10 item 10)."""
+    response = client.get("/connexion/")
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+
+
+def test_the_api_docs_load_their_script_from_our_origin(client, db):
+    page = client.get("/api/docs/")
+    script = client.get("/api/docs/?script=")
+    assert page.status_code == 200 and "<script>" not in page.content.decode()
+    assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
+    assert "cdn.jsdelivr" not in page.content.decode()

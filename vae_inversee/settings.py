@@ -5,6 +5,7 @@ printed to the console, media on the local disk. DATABASE_URL switches to Postgr
 REDIS_URL to a real broker, DJANGO_ENV=production to the hardened settings.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -30,6 +31,19 @@ else:
     SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 
+# Former secret keys, still accepted (signatures, and the NIR's decryption until `rotate_nir_key` ran).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
+# The NIR is encrypted at rest (django-fernet-encrypted-fields, vae_inversee/lib/encryption.py): its keys
+# are derived from SECRET_KEY (and SECRET_KEY_FALLBACKS) with each SALT_KEY, a comma-separated list whose
+# first salt encrypts. Rotation: docs/operations.md, "Chiffrement du NIR : clé et rotation".
+DEV_SALT_KEY = "dev-only-nir-salt-do-not-use-in-production"
+SALT_KEY = env.list("SALT_KEY", default=[] if PRODUCTION else [DEV_SALT_KEY])
+if PRODUCTION and (not SALT_KEY or DEV_SALT_KEY in SALT_KEY or min(map(len, SALT_KEY)) < 32):
+    raise ImproperlyConfigured(
+        "DJANGO_ENV=production exige la variable SALT_KEY (clé de chiffrement du NIR, 32 caractères au moins)."
+    )
+
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,12 +58,17 @@ INSTALLED_APPS = [
     "dsfr",
     "django.forms",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens (django-rest-knox, model accounts.ApiToken) and login lockouts (django-axes): see below.
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "simple_history",
     "widget_tweaks",
     "vae_inversee.accounts",
+    "vae_inversee.outbox",
     "vae_inversee.notifications",
     "vae_inversee.demo",
     "certifications",
@@ -60,6 +79,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,6 +90,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a login locked out by django-axes into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "vae_inversee.urls"
@@ -162,8 +184,32 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Fail fast instead of hanging when the broker is down.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 3, "interval_start": 0, "interval_step": 0.5}
+# Fail fast instead of hanging when Redis is down: a web request never waits on it (at most ~1 s when
+# the host does not answer, a few milliseconds when it refuses). Background work goes through the
+# outbox (vae_inversee.outbox): recorded with the change, sent after the commit or by the relay.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": 0.5,
+    # A message taken by a worker that died unacknowledged goes back to the queue after this delay.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Never the 19.5 s "Retry limit exceeded while trying to reconnect to the Celery result store backend"
+# (the outbox publishes with ignore_result; this bounds any other caller).
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+}
+# A worker killed mid-task (a PDF, an e-mail) leaves its message to be delivered again: acknowledged
+# when done, one at a time. Every task is idempotent (notifications are unique per event, the PDF is
+# stored once), so a second run does nothing more.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
 # Daily reminders (Celery beat): the time they run, and how long each phase is expected to last.
 # REMINDERS_EVERY_SECONDS replaces the daily time by a short period (the beat integration test).
@@ -173,7 +219,28 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("REMINDERS_EVERY_SECONDS", default=0)
         or crontab(hour=env.int("REMINDERS_HOUR", default=7), minute=0),
     },
+    # The outbox's relay: background work recorded while the broker was down (vae_inversee.outbox).
+    "relay-outbox": {
+        "task": "vae_inversee.outbox.tasks.relay_outbox",
+        "schedule": env.float("OUTBOX_RELAY_EVERY_SECONDS", default=60),
+        "options": {"expires": 50},
+    },
+    # The agreement PDF of every decided funding file still without one (funding.tasks).
+    "regenerate-missing-agreements": {
+        "task": "funding.tasks.regenerate_missing_agreements",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    # Personal data of pathways closed for longer than the retention period (evaluation.anonymisation).
+    "daily-anonymisation": {
+        "task": "evaluation.anonymisation_tasks.anonymise_expired_candidates",
+        "schedule": crontab(hour=env.int("ANONYMISATION_HOUR", default=3), minute=30),
+    },
 }
+# The module of that task, which is not an app's tasks.py (the worker imports it at start-up).
+CELERY_IMPORTS = ["evaluation.anonymisation_tasks"]
+# How long a candidate's personal data outlive their last closed pathway (default 5 years).
+PERSONAL_DATA_RETENTION_DAYS = env.int("PERSONAL_DATA_RETENTION_DAYS", default=1826)
 PHASE_EXPECTED_DAYS = {
     "positioning": env.int("EXPECTED_DAYS_POSITIONING", default=45),
     "support": env.int("EXPECTED_DAYS_SUPPORT", default=45),
@@ -192,14 +259,68 @@ CACHES = {
     )
 }
 
+# ---- API tokens and login throttling (issue 10; product.md sections 14 and 15) ------------------------
+# How many reverse proxies in front of Django append the client's address to X-Forwarded-For. 0: the
+# client is REMOTE_ADDR and X-Forwarded-For is ignored (a client could forge it); N > 0: the Nth address
+# from the right of X-Forwarded-For. Used by the API's throttles (DRF's NUM_PROXIES) and by django-axes.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+# API tokens (django-rest-knox): the model is accounts.ApiToken, sent as `Authorization: Token <token>`.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations create its AuthToken table even when the model is swapped for ours: a table
+# nothing uses, whose foreign key to users breaks the test runner's TRUNCATE. Without migrations, the
+# swapped model gets no table.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {"TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS), "AUTH_HEADER_PREFIX": "Token", "AUTO_REFRESH": False}
+# POST /api/v1/auth/token/: failed attempts per account (the e-mail, trimmed and case-folded), and all
+# attempts per client address. Over either, a French 429. Stored in the cache; if the cache is down the
+# throttles let the request through and log a warning (vae_inversee/api/accounts.py).
+API_LOGIN_RATE_PER_ACCOUNT = env.str("API_LOGIN_RATE_PER_ACCOUNT", default="10/hour")
+API_LOGIN_RATE_PER_ADDRESS = env.str("API_LOGIN_RATE_PER_ADDRESS", default="30/min")
+# Portal (/connexion/) and admin logins: django-axes, with its database handler (a cache outage never
+# blocks a login), locks out an account or a client address after LOGIN_FAILURE_LIMIT failures for
+# LOGIN_COOLOFF_MINUTES. Its hooks are in vae_inversee/www/accounts/lockout.py.
+AUTHENTICATION_BACKENDS = [
+    "vae_inversee.www.accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False  # else logging into one's own account would reset an address's failures
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "vae_inversee.www.accounts.lockout.username_of"
+AXES_WHITELIST_CALLABLE = "vae_inversee.www.accounts.lockout.throttled_by_the_api"
+AXES_LOCKOUT_CALLABLE = "vae_inversee.www.accounts.lockout.lockout_response"
+AXES_COOLOFF_MESSAGE = "Compte bloqué : trop de tentatives de connexion. Réessayez plus tard."
+AXES_VERBOSE = False  # failures and lockouts are still logged (warning), without the start-up banner
+# The same client address as the API's throttles (ipware): REMOTE_ADDR without proxy; behind N proxies,
+# the Nth address from the right of X-Forwarded-For (ipware counts the proxies between client and the
+# last one, hence N - 1), and REMOTE_ADDR when the header is missing or too short.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if NUM_PROXIES else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_COUNT = NUM_PROXIES - 1 if NUM_PROXIES else None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Not strict: a client that prepends forged addresses keeps being counted at its real one.
+IPWARE_STRICT = False
+# ---- end of API tokens and login throttling -----------------------------------------------------------
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # knox tokens, refused once expired, revoked, the password changed or the user deactivated.
+        "vae_inversee.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "vae_inversee.api.pagination.Pagination",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # French 400s for malformed or too deeply nested bodies (never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "vae_inversee.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "vae_inversee.api.parsers.MultiPartParser",
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["vae_inversee.api.filtering.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vae_inversee.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -209,7 +330,8 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     # `?format=` belongs to the indicators' exports (csv, xlsx), not to DRF's renderer negotiation.
     "URL_FORMAT_OVERRIDE": None,
-    "DEFAULT_THROTTLE_RATES": {"auth_token": env.str("API_TOKEN_THROTTLE_RATE", default="30/min")},
+    # The client address of the throttles: REMOTE_ADDR, or the Nth address from the right of X-Forwarded-For.
+    "NUM_PROXIES": NUM_PROXIES,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "API VAE inversée",
@@ -219,8 +341,16 @@ SPECTACULAR_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI served from our own static files (no CDN: the CSP allows our origin only).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the section 9 errors it can answer (vae_inversee.api.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "vae_inversee.api.schema.document_errors",
+    ],
     # One schema name per choice set used by several fields (phase, from_phase, to_phase, to...).
     "ENUM_NAME_OVERRIDES": {
         "PathwayPhaseEnum": "pathways.enums.PathwayPhase",
@@ -234,6 +364,23 @@ SPECTACULAR_SETTINGS = {
 }
 
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script, no framing.
+# The DSFR needs no inline script; the API docs get their one inline style (vae_inversee.urls).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # The experiment window: contracts concluded from 28 May 2023 to 28 Feb 2026 (décret 2023-408).
 EXPERIMENT_START = env.str("EXPERIMENT_START", default="2023-05-28")

@@ -1,7 +1,8 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 admin.site.site_header = "VAE inversée — administration"
 admin.site.site_title = "VAE inversée"
@@ -11,7 +12,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("vae_inversee.api.urls")),
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
-    path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
+    # The docs page's script is a separate file (CSP); its one inline <style> is allowed on that page only.
+    path(
+        "api/docs/",
+        login_not_required(
+            csp_update({"style-src": ["'unsafe-inline'"]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+        ),
+        name="api-docs",
+    ),
     path("certifications/", include("vae_inversee.www.certifications.urls")),
     path("notifications/", include("vae_inversee.www.notifications.urls")),
     path("", include("vae_inversee.www.pathways.urls")),

@@ -13,14 +13,16 @@ def test_token_is_issued_for_email_and_password(api, db):
     UserFactory(role="opco", email="claire@exemple.fr")
     response = api.post("/api/v1/auth/token/", {"email": "claire@exemple.fr", "password": "mot-de-passe-solide-2026"})
     assert response.status_code == 200
+    assert set(response.json()) == {"token", "expires_at"}
     token = response.json()["token"]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api.get("/api/v1/me/").json()
     assert me["email"] == "claire@exemple.fr" and me["role"] == "opco"
     assert me["organisation"]["kind"] == "opco"
-    # The same token is given back on the next login.
+    # Each login issues a new token (only digests are kept: a token cannot be given back); both work.
     again = api.post("/api/v1/auth/token/", {"email": "claire@exemple.fr", "password": "mot-de-passe-solide-2026"})
-    assert again.json()["token"] == token
+    assert again.json()["token"] != token
+    assert api.get("/api/v1/me/").status_code == 200
 
 
 def test_bad_credentials_are_a_400_with_a_french_field_map(api, db):

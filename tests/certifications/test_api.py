@@ -1,10 +1,10 @@
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from certifications.enums import VAE_ACCESS_ROUTE
 from tests.certifications.factories import CertificationFactory, CertifierFactory, SkillBlockFactory
 from tests.conftest import api_as
+from vae_inversee.accounts import services
 
 LIST_URL = "/api/v1/certifications/"
 
@@ -49,7 +49,8 @@ def test_list_requires_credentials(db):
 
 def test_any_authenticated_user_reads_the_catalogue_with_a_token(user, catalogue):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _, key = services.api_token_issue(acting_user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
 
     response = client.get(LIST_URL)
 

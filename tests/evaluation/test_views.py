@@ -135,11 +135,12 @@ def test_a_project_holder_sees_only_its_own_figures(client, data):
     assert 'href="/indicateurs/" aria-current="page">Indicateurs' in html
 
 
-def test_an_opco_sees_the_pathways_of_its_employers(client, data):
+def test_an_opco_sees_the_pathways_of_the_files_addressed_to_it(client, data):
     client.force_login(UserFactory(organisation=Organisation.objects.get(code="AKTO")))
     response = client.get("/indicateurs/")
     assert response.status_code == 200
-    assert response.context["data"]["total_pathways"] == 4
+    # Only the pathway whose funding file was addressed to AKTO (section 2).
+    assert response.context["data"]["total_pathways"] == 1
     assert "parcours des entreprises relevant de votre OPCO" in html_of(response)
     _, outcomes = svg_chart(response, "graphique-jurys")
     assert ("Validation partielle", ["1"]) in outcomes

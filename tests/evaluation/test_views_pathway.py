@@ -14,7 +14,7 @@ from funding.money import Amounts
 from pathways import services as pathway_services
 from pathways.models import Contract
 from tests.accounts.factories import UserFactory
-from tests.pathways.factories import PathwayFactory, add_contract, record_jury, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, add_contract, record_jury, show_to_opco, staff_of, walk_to
 
 
 @pytest.fixture(autouse=True)
@@ -58,14 +58,26 @@ def test_the_opco_does_not_see_a_draft_funding_file(client, db):
     from funding import services as funding_services
 
     pathway, staff = walked("admissibility")
-    add_contract(pathway)
+    add_contract(pathway, end_date=datetime.date(2027, 9, 14))
+    show_to_opco(pathway, staff)
     funding_services.funding_file_create(
-        acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse({"teaching": "1000.00"})
+        acting_user=staff["project_holder"],
+        pathway=pathway,
+        contract_year=2,
+        requested=Amounts.parse({"teaching": "1000.00"}),
     )
     client.force_login(staff["opco"])
-    assert "Aucun dossier de financement pour l'instant." in text(client.get(page_url(pathway)))
+    assert "Année 2" not in text(client.get(page_url(pathway)))
     client.force_login(staff["project_holder"])
     assert "Brouillon" in text(client.get(page_url(pathway)))
+    # Only drafts addressed to it: the OPCO does not see the pathway at all.
+    draft_only, draft_staff = walked("admissibility")
+    add_contract(draft_only)
+    funding_services.funding_file_create(
+        acting_user=draft_staff["project_holder"], pathway=draft_only, requested=Amounts.parse({"teaching": "1000.00"})
+    )
+    client.force_login(draft_staff["opco"])
+    assert client.get(page_url(draft_only)).status_code == 404
 
 
 # ---- progress per block ------------------------------------------------------------------------------
@@ -459,7 +471,8 @@ def test_a_partial_jury_shows_the_acquired_blocks_on_the_candidate_record(client
     html = text(response)
     assert response.status_code == 200
     assert f"<h1>{pathway.candidate}</h1>" in html
-    assert "255081416802538" not in html and "<dd>renseigné</dd>" in html
+    # The NIR masked: its first digit and its key only (tests/pathways/test_personal_data.py).
+    assert "255081416802538" not in html and "2 ·· ·· ·· ··· ··· 38" in html
     assert pathway.reference in html and "Évaluation et jury" in html
     assert "Blocs validés par un jury (2), acquis définitivement" in html
     for block in (first, second):

@@ -1,11 +1,18 @@
 """Factories for pathways. `walk_to(pathway, phase)` moves a pathway through the real service."""
 
+import contextlib
 import datetime
+import io
 from decimal import Decimal
 
 import factory
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from pypdf import PdfWriter
 
+from funding import services as funding_services
+from funding.models import FundingFile
 from funding.money import Amounts
 from pathways import services
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
@@ -14,8 +21,24 @@ from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_sire
 from tests.certifications.factories import CertificationFactory
 from vae_inversee.accounts.models import Organisation
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _real_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _real_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+# Real files: uploads are opened (pypdf, Pillow), not only sniffed.
+PDF_BYTES = _real_pdf()
+PNG_BYTES = _real_png()
 
 
 def pdf_upload(name="piece.pdf", content=PDF_BYTES):
@@ -169,9 +192,6 @@ def record_jury(pathway, staff, outcome="full", validated=None):
 
 def approve_year_one(pathway, staff):
     """The OPCO approves the first contract year's funding file (the guard of admissibility → delivery)."""
-    from funding import services as funding_services
-    from funding.models import FundingFile
-
     pathway = Pathway.objects.get(pk=pathway.pk)
     funding_file = FundingFile.objects.filter(pathway=pathway, contract_year=1).first()
     if funding_file is None:
@@ -180,23 +200,45 @@ def approve_year_one(pathway, staff):
             pathway=pathway,
             requested=Amounts.parse({"teaching": "4000.00", "design": "500.00", "support": "1500.00"}),
         )
+    if funding_file.status in ("draft", "changes_requested"):
+        funding_file = funding_services.funding_file_submit(
+            acting_user=staff["project_holder"], funding_file=funding_file
+        )
     if funding_file.status != "approved":
-        funding_services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
         funding_services.funding_file_approve(
-            acting_user=staff["opco"],
-            funding_file=funding_file,
-            approved=Amounts.parse({"teaching": "4000.00", "design": "500.00", "support": "1500.00"}),
+            acting_user=staff["opco"], funding_file=funding_file, approved=funding_file.requested
         )
     return funding_file
 
 
-def walk_to(pathway, phase, staff=None):
-    """Fulfil each guard and take each transition up to `phase`, through the services."""
+def show_to_opco(pathway, staff=None):
+    """An OPCO sees a pathway through a funding file addressed to it, once submitted: submit year 1's."""
+    staff = staff or staff_of(pathway)
+    if not Contract.objects.filter(pathway=pathway).exists():
+        add_contract(pathway)
+    funding_file = FundingFile.objects.filter(pathway=pathway, contract_year=1).first()
+    if funding_file is None:
+        funding_file = funding_services.funding_file_create(
+            acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.of(teaching="1000.00")
+        )
+    if funding_file.status == "draft":
+        funding_services.funding_file_submit(acting_user=staff["project_holder"], funding_file=funding_file)
+    return pathway
+
+
+def walk_to(pathway, phase, staff=None, moments=None):
+    """Fulfil each guard and take each transition up to `phase`, through the services.
+
+    `moments` ({step: datetime}) walks each step at that moment (time-machine): the log is append-only,
+    so a timeline is lived, never rewritten.
+    """
     staff = staff or staff_of(pathway)
     if phase == PathwayPhase.POSITIONING:
         return pathway
     for step in FORWARD[: FORWARD.index(phase) + 1]:
-        pathway = Pathway.objects.get(pk=pathway.pk)
-        fulfil_guards(pathway, step, staff)
-        pathway = services.pathway_transition(acting_user=staff[ACTING_ROLE[step]], pathway=pathway, to=step)
+        moment = (moments or {}).get(step)
+        with time_machine.travel(moment, tick=False) if moment else contextlib.nullcontext():
+            pathway = Pathway.objects.get(pk=pathway.pk)
+            fulfil_guards(pathway, step, staff)
+            pathway = services.pathway_transition(acting_user=staff[ACTING_ROLE[step]], pathway=pathway, to=step)
     return pathway

@@ -18,6 +18,7 @@ from tests.pathways.factories import (
     ProjectHolderFactory,
     add_contract,
     pdf_upload,
+    show_to_opco,
     staff_of,
     walk_to,
 )
@@ -282,6 +283,7 @@ def test_abandon_needs_a_reason(pathway, staff):
 def test_a_role_that_may_not_move_gets_a_403(pathway, staff, phase, role, to, detail):
     if phase != "positioning":
         walk_to(pathway, phase, staff)
+    show_to_opco(pathway, staff)
 
     response = move(api_as(staff[role]), pathway, to, "motif")
 
@@ -422,6 +424,7 @@ def test_documents_are_sent_as_multipart_only(pathway, staff):
 
 @pytest.mark.parametrize("role", ["opco", "ministry"])
 def test_readers_may_not_upload(pathway, staff, role):
+    show_to_opco(pathway, staff)
     response = upload(api_as(staff[role]), pathway)
 
     assert response.status_code == 403
@@ -440,6 +443,7 @@ def test_no_upload_once_the_pathway_is_closed(pathway, staff):
 def test_documents_are_listed_and_downloaded_by_whoever_sees_the_pathway(pathway, staff):
     upload(api_as(staff["project_holder"]), pathway, "feasibility_study", pdf_upload("étude.pdf"))
     document = Document.objects.get()
+    show_to_opco(pathway, staff)
 
     listing = api_as(staff["opco"]).get(url(pathway, "documents/"))
     download = api_as(staff["opco"]).get(url(pathway, f"documents/{document.pk}/file/"))
@@ -533,6 +537,7 @@ def test_malformed_support_opinion_is_a_400(pathway, staff, body, field):
 )
 def test_decisions_belong_to_one_role(pathway, staff, route, role):
     walk_to(pathway, "admissibility", staff)
+    show_to_opco(pathway, staff)
 
     response = api_as(staff[role]).post(url(pathway, route), {"decision": "admissible"}, format="json")
 

@@ -15,6 +15,7 @@ from tests.pathways.factories import (
     PathwayFactory,
     ProjectHolderFactory,
     add_contract,
+    show_to_opco,
     staff_of,
     walk_to,
 )
@@ -386,11 +387,13 @@ def test_another_organisations_pathway_is_a_404(holder_user):
     assert client.get(f"{LIST_URL}{10**20}/").status_code == 404
 
 
-def test_opco_reads_the_pathways_of_its_employers_only():
+def test_opco_reads_the_pathways_of_the_files_addressed_to_it_only():
+    """Section 2: through a funding file addressed to it that is no longer a draft, not by the IDCC alone."""
     akto = Organisation.objects.get(kind="opco", code="AKTO")
     atlas = Organisation.objects.get(kind="opco", code="ATLAS")
-    mine = PathwayFactory(employer__opco=akto)
-    PathwayFactory(employer__opco=atlas, employer__idcc="9999")
+    mine = show_to_opco(PathwayFactory(employer__opco=akto))
+    PathwayFactory(employer__opco=akto)  # an employer of AKTO's, but no file yet
+    show_to_opco(PathwayFactory(employer__opco=atlas, employer__idcc="9999"))
     opco_staff = UserFactory(organisation=akto)
     client = api_as(opco_staff)
 
@@ -401,6 +404,18 @@ def test_opco_reads_the_pathways_of_its_employers_only():
     # Read-only: every write is refused.
     assert client.patch(detail_url(mine), {"companion": None}, format="json").status_code == 403
     assert client.post(f"{detail_url(mine)}transition/", {"to": "support"}, format="json").status_code == 403
+
+
+def test_after_an_idcc_change_the_old_opco_keeps_its_file_and_the_new_one_sees_nothing_yet(holder_user):
+    pathway = show_to_opco(PathwayFactory(project_holder=holder_user.membership.organisation.project_holder))
+    akto_staff = UserFactory(organisation=Organisation.objects.get(code="AKTO"))
+    atlas_staff = UserFactory(organisation=Organisation.objects.get(code="ATLAS"))
+
+    changed = api_as(holder_user).patch(f"/api/v1/employers/{pathway.employer_id}/", {"idcc": "1486"}, format="json")
+
+    assert changed.status_code == 200 and changed.json()["opco"] == "ATLAS"
+    assert api_as(akto_staff).get(detail_url(pathway)).status_code == 200
+    assert api_as(atlas_staff).get(detail_url(pathway)).status_code == 404
 
 
 def test_certifier_sees_a_pathway_from_admissibility_on(media):
@@ -656,7 +671,7 @@ def test_the_certification_is_locked_after_positioning(media):
 
 @pytest.mark.parametrize("role", ["companion", "opco", "ministry"])
 def test_other_roles_may_not_modify_a_pathway_they_see(role):
-    pathway = PathwayFactory()
+    pathway = show_to_opco(PathwayFactory())
     user = staff_of(pathway)[role]
 
     response = api_as(user).patch(detail_url(pathway), {"companion": None}, format="json")

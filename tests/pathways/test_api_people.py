@@ -6,7 +6,14 @@ from rest_framework.test import APIClient
 from pathways.models import Candidate, Employer
 from tests.accounts.factories import UserFactory
 from tests.conftest import api_as
-from tests.pathways.factories import CandidateFactory, EmployerFactory, PathwayFactory, ProjectHolderFactory, walk_to
+from tests.pathways.factories import (
+    CandidateFactory,
+    EmployerFactory,
+    PathwayFactory,
+    ProjectHolderFactory,
+    show_to_opco,
+    walk_to,
+)
 from vae_inversee.accounts.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -318,7 +325,7 @@ def test_renaming_an_employer_without_agreement_keeps_its_opco(holder, holder_us
 
 def test_opco_reads_the_employers_of_its_pathways_only():
     akto_user = UserFactory(organisation=Organisation.objects.get(kind="opco", code="AKTO"))
-    pathway = PathwayFactory()
+    pathway = show_to_opco(PathwayFactory())
     EmployerFactory()  # AKTO too, but in no pathway
 
     response = api_as(akto_user).get("/api/v1/employers/")

@@ -8,7 +8,7 @@ from django.urls import reverse
 from pathways.enums import AdmissibilityDecision, DocumentKind, PathwayPhase
 from pathways.models import Admissibility, Document, Pathway, PathwayTransition, SupportOpinion
 from tests.accounts.factories import UserFactory
-from tests.pathways.factories import PDF_BYTES, PathwayFactory, pdf_upload, record_jury, staff_of, walk_to
+from tests.pathways.factories import PDF_BYTES, PathwayFactory, pdf_upload, record_jury, show_to_opco, staff_of, walk_to
 
 
 @pytest.fixture(autouse=True)
@@ -229,7 +229,7 @@ def test_upload_without_file_is_explained(client, db):
 
 @pytest.mark.parametrize("role", ["opco", "certifier", "ministry", "companion"])
 def test_every_role_that_sees_the_pathway_downloads_its_documents(client, db, role):
-    pathway = walk_to(PathwayFactory(), PathwayPhase.ADMISSIBILITY)
+    pathway = show_to_opco(walk_to(PathwayFactory(), PathwayPhase.ADMISSIBILITY))
     document = pathway.documents.first()
     client.force_login(staff_of(pathway)[role])
     response = client.get(url("document_download", pathway, document.pk))

@@ -15,6 +15,7 @@ from tests.pathways.factories import (
     PathwayFactory,
     ProjectHolderFactory,
     add_contract,
+    show_to_opco,
     staff_of,
     walk_to,
 )
@@ -34,7 +35,7 @@ def text(response):
 
 @pytest.mark.parametrize("role", ["project_holder", "companion", "opco", "certifier", "ministry"])
 def test_pathway_page_renders_for_each_role_that_sees_it(client, db, role):
-    pathway = walk_to(PathwayFactory(), PathwayPhase.ADMISSIBILITY)
+    pathway = show_to_opco(walk_to(PathwayFactory(), PathwayPhase.ADMISSIBILITY))
     client.force_login(staff_of(pathway)[role])
 
     response = client.get(reverse("pathways:detail", args=[pathway.pk]))
@@ -53,7 +54,7 @@ def test_pathway_page_renders_for_each_role_that_sees_it(client, db, role):
 
 @pytest.mark.parametrize("role", ["opco", "ministry"])
 def test_opco_and_ministry_read_the_page_without_any_form(client, db, role):
-    pathway = walk_to(PathwayFactory(), PathwayPhase.SUPPORT)
+    pathway = show_to_opco(walk_to(PathwayFactory(), PathwayPhase.SUPPORT))
     client.force_login(staff_of(pathway)[role])
 
     html = text(client.get(reverse("pathways:detail", args=[pathway.pk])))

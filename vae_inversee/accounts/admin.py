@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
+from vae_inversee.accounts.models import ApiToken, CollectiveAgreement, IdccOpco, Membership, Organisation, User
+from vae_inversee.lib.admin import ReadOnlyAdmin
 
 
 class MembershipInline(admin.StackedInline):
@@ -66,3 +67,21 @@ class IdccOpcoAdmin(admin.ModelAdmin):
 class CollectiveAgreementAdmin(admin.ModelAdmin):
     list_display = ["idcc", "label"]
     search_fields = ["idcc", "label"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """The API tokens, to see and revoke (delete) one; a token is issued by its owner, never here."""
+
+    list_display = ["prefix", "name", "user", "created", "expiry", "last_used"]
+    list_select_related = ["user"]
+    search_fields = ["user__email", "name", "token_key"]
+    fields = ["user", "name", "prefix", "created", "expiry", "last_used"]
+    readonly_fields = fields
+
+    @admin.display(description="début du jeton")
+    def prefix(self, token):
+        return f"{token.prefix}…"
+
+    def has_delete_permission(self, request, obj=None):
+        return admin.ModelAdmin.has_delete_permission(self, request, obj)  # deleting a token revokes it

@@ -5,3 +5,15 @@ class AccountsConfig(AppConfig):
     name = "vae_inversee.accounts"
     label = "accounts"
     verbose_name = "Comptes et organisations"
+
+    def ready(self):
+        from django.conf import settings
+        from django.db.models.signals import post_save
+
+        from vae_inversee.accounts.receivers import revoke_tokens_on_credentials_change
+
+        post_save.connect(
+            revoke_tokens_on_credentials_change,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="accounts.revoke_tokens_on_credentials_change",
+        )

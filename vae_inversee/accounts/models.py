@@ -1,12 +1,41 @@
+import hashlib
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+
+# django-rest-knox's abstract token (digest, key prefix, expiry) and its manager, which creates a token
+# and returns its value once. Only the model is used here (pyproject.toml's import contracts allow
+# `accounts.models -> knox` and nothing else of knox in the domain); knox's authentication is in the API.
+from knox.models import AbstractAuthToken
+from knox.settings import CONSTANTS
 
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.policy import role_fits
 from vae_inversee.lib.identifiers import validate_idcc, validate_siret
+
+
+def normalize_login(value) -> str:
+    """The account a login attempt counts against: the e-mail as typed, trimmed and case-folded.
+
+    Logins are case-insensitive on the e-mail (UserManager.get_by_natural_key), so the lockouts and the
+    throttles count « Claire@Exemple.fr » and « claire@exemple.fr » as the same account.
+    """
+    return str(value or "").strip().casefold()
+
+
+def password_fingerprint(user) -> str:
+    """What an API token remembers of the password its user had when it was issued.
+
+    A token works only while its user's stored password hash is unchanged: whichever way the password
+    changes (portal, admin form, `set_password()` then `save()`, `manage.py changepassword`, even a raw
+    UPDATE), every token issued before stops working, with nothing to call. The hash is salted and stays
+    in the user table; its SHA-256 reveals nothing about the password.
+    """
+    return hashlib.sha256(user.password.encode()).hexdigest()
 
 
 class UserManager(BaseUserManager):
@@ -196,3 +225,42 @@ class IdccOpco(models.Model):
 
     def __str__(self):
         return f"{self.idcc} → {self.opco.code}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token (django-rest-knox): only its digest is stored; it expires and its owner revokes it.
+
+    It stops working when the password changes (`password_fingerprint`) or the account is deactivated.
+    `id` replaces knox's digest as the primary key so that clients can list and revoke tokens by id.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    digest = models.CharField(max_length=CONSTANTS.DIGEST_LENGTH, unique=True, editable=False)
+    # knox's authentication reads `user.auth_token_set`.
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="auth_token_set", verbose_name="utilisateur")
+    name = models.CharField("libellé", max_length=100, blank=True)
+    created = models.DateTimeField("créé le", auto_now_add=True)
+    expiry = models.DateTimeField("expire le")
+    last_used = models.DateTimeField("dernière utilisation", null=True, blank=True)
+    password_fingerprint = models.CharField("empreinte du mot de passe", max_length=64, editable=False)
+
+    class Meta:
+        verbose_name = "jeton d'API"
+        verbose_name_plural = "jetons d'API"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name or 'Jeton'} ({self.token_key[:8]}…) — {self.user.email}"
+
+    @property
+    def prefix(self) -> str:
+        """The first characters of the token's value, to recognise it in a list (knox keeps 15)."""
+        return self.token_key[:8]
+
+    def still_valid(self) -> bool:
+        """Not expired, its user active, and the password unchanged since it was issued."""
+        return (
+            self.expiry > timezone.now()
+            and self.user.is_active
+            and self.password_fingerprint == password_fingerprint(self.user)
+        )

@@ -1,4 +1,6 @@
-from vae_inversee.accounts.models import IdccOpco, Organisation
+from django.utils import timezone
+
+from vae_inversee.accounts.models import ApiToken, IdccOpco, Organisation, password_fingerprint
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, normalize_idcc
 
 
@@ -12,3 +14,12 @@ def opco_for_idcc(idcc) -> Organisation | None:
         return None
     row = IdccOpco.objects.select_related("opco").filter(idcc=code).first()
     return row.opco if row else None
+
+
+def api_tokens_of(user):
+    """The user's API tokens that still work (not expired, issued under the current password), newest first."""
+    if not user.is_active:
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(
+        user=user, expiry__gt=timezone.now(), password_fingerprint=password_fingerprint(user)
+    ).order_by("-created", "-id")

@@ -12,16 +12,17 @@ from rest_framework import permissions, serializers, viewsets
 
 from certifications.filters import LEVEL_CHOICES, CertificationFilter
 from certifications.models import Certification, Certifier, SkillBlock
+from vae_inversee.api import fields
 
 
-class CertifierSerializer(serializers.ModelSerializer):
+class CertifierSerializer(fields.ModelSerializer):
     class Meta:
         model = Certifier
         fields = ["id", "siret", "name"]
         read_only_fields = fields
 
 
-class SkillBlockSerializer(serializers.ModelSerializer):
+class SkillBlockSerializer(fields.ModelSerializer):
     class Meta:
         model = SkillBlock
         fields = ["id", "code", "title"]
@@ -29,7 +30,7 @@ class SkillBlockSerializer(serializers.ModelSerializer):
 
 
 # Expects the queryset of `Certification.objects.for_catalogue()` (annotation and prefetches).
-class CertificationSerializer(serializers.ModelSerializer):
+class CertificationSerializer(fields.ModelSerializer):
     vae_eligible = serializers.BooleanField(
         source="is_vae_eligible",
         read_only=True,

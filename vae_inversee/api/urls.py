@@ -3,14 +3,24 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
-from vae_inversee.api.accounts import MeView, ObtainTokenView
+from vae_inversee.api.accounts import ApiTokenViewSet, LogoutView, MeView, ObtainTokenView
 from vae_inversee.api.certifications import CertificationViewSet
 from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet
 from vae_inversee.api.funding.views import FundingFileViewSet
 from vae_inversee.api.pathways.views import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 
-router = DefaultRouter()
-router.include_format_suffixes = False
+
+class Router(DefaultRouter):
+    """Every resource is found by a numeric id; one too long for the database's bigint is a 404, not a 500."""
+
+    include_format_suffixes = False
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup = getattr(viewset, "lookup_url_kwarg", None) or getattr(viewset, "lookup_field", "pk")
+        return f"(?P<{lookup_prefix}{lookup}>[0-9]{{1,18}})"
+
+
+router = Router()
 router.register("certifications", CertificationViewSet, basename="certification")
 router.register("project-holders", ProjectHolderViewSet, basename="project-holder")
 router.register("candidates", CandidateViewSet, basename="candidate")
@@ -22,6 +32,9 @@ router.register("juries", JuryViewSet, basename="jury")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
+    path("auth/logout/", LogoutView.as_view(), name="auth-logout"),
+    path("auth/tokens/", ApiTokenViewSet.as_view({"get": "list"}), name="auth-token-list"),
+    path("auth/tokens/<int:pk>/", ApiTokenViewSet.as_view({"delete": "destroy"}), name="auth-token-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     path("", include(router.urls)),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import time_machine
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
@@ -28,7 +29,7 @@ from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
-from pathways.models import Candidate, Employer, Pathway, PathwayTransition, ProjectHolder, SmicRate
+from pathways.models import Candidate, Employer, Pathway, ProjectHolder, SmicRate
 from pathways.reference import load_smic_rates
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
@@ -38,6 +39,7 @@ from vae_inversee.lib.pdf import render_pdf
 from vae_inversee.notifications.models import Notification
 
 DEMO_PASSWORD = "demo-vae-2026"
+DEMO_NIR = "294037505605422"
 SAMPLE_EXPORT = Path(__file__).resolve().parents[2] / "certifications" / "data" / "export-fiches-csv-2024-02-22.zip"
 
 
@@ -506,6 +508,9 @@ def _seed() -> list[str]:
             },
         )
         report.tally("Candidats", created)
+    # One NIR (fictitious, valid key, matching the birth date): the candidate record shows it masked. The
+    # field encrypts it; the filter keeps a second run from writing it again.
+    Candidate.objects.filter(first_name="Aminata", last_name="Diallo", nir="").update(nir=DEMO_NIR)
 
     for index, first_name in enumerate(EXTRA_FIRST_NAMES * 3):
         holder = list(holders)[index % 3]
@@ -577,25 +582,30 @@ def _seed_pathways(holders) -> int:
             "tutor_name": TUTORS[created % len(TUTORS)],
             "tutor_is_employer": False,
         }
-        pathway = services.pathway_create(
-            acting_user=staff,
-            candidate=candidate,
-            employer=employer,
-            certification=certification,
-            target_blocks=certification.skill_blocks.all()[: max(1, 3 - index % 2)],
-            companion=companion,
-            # The contract is recorded by the time the file goes to the certifier and the OPCO.
-            contract=contract if target in WITH_CONTRACT else None,
-        )
+        timeline = _timeline(signed_on, contract["start_date"], contract["end_date"], created)
+        with time_machine.travel(timeline[PathwayPhase.POSITIONING], tick=False):
+            pathway = services.pathway_create(
+                acting_user=staff,
+                candidate=candidate,
+                employer=employer,
+                certification=certification,
+                target_blocks=certification.skill_blocks.all()[: max(1, 3 - index % 2)],
+                companion=companion,
+                # The contract is recorded by the time the file goes to the certifier and the OPCO.
+                contract=contract if target in WITH_CONTRACT else None,
+            )
         created += 1
         if target in WALKED:
             opco_staff = User.objects.filter(membership__organisation=employer.opco).first()
-            _walk(pathway, target, Cast(staff, companion, certifier, opco_staff), documents, created)
+            _walk(pathway, target, Cast(staff, companion, certifier, opco_staff), documents, created, timeline)
         else:
-            services.pathway_transition(
-                acting_user=staff, pathway=pathway, to=target, comment=ABANDON_REASONS[created % len(ABANDON_REASONS)]
-            )
-        _backdate(pathway, signed_on, created)
+            with time_machine.travel(timeline[PathwayPhase.ABANDONED], tick=False):
+                services.pathway_transition(
+                    acting_user=staff,
+                    pathway=pathway,
+                    to=target,
+                    comment=ABANDON_REASONS[created % len(ABANDON_REASONS)],
+                )
     return created
 
 
@@ -633,37 +643,6 @@ def _fund(pathway, staff, opco_staff, *, decision, index=0):
             reason="Merci de joindre le devis détaillé de l'organisme de formation.",
         )
     return funding_file
-
-
-def _backdate(pathway, signed_on, index):
-    """Spread a demo pathway's log over the months it would really have taken (the demo runs in seconds).
-
-    Only demonstration data is rewritten, so that the indicators (median days per phase) mean something.
-    """
-    pathway.refresh_from_db()
-    contract = getattr(pathway, "contract", None)
-    created = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9, 30))) - datetime.timedelta(
-        days=70 + index % 15
-    )
-    moments = {
-        PathwayPhase.SUPPORT: created + datetime.timedelta(days=18 + index % 10),
-        PathwayPhase.ADMISSIBILITY: created + datetime.timedelta(days=40 + index % 12),
-        PathwayPhase.ABANDONED: created + datetime.timedelta(days=30 + index % 20),
-    }
-    if contract:
-        moments[PathwayPhase.DELIVERY] = timezone.make_aware(
-            datetime.datetime.combine(contract.start_date, datetime.time(10))
-        )
-    if pathway.jury_session_date:
-        jury = timezone.make_aware(datetime.datetime.combine(pathway.jury_session_date, datetime.time(14)))
-        moments[PathwayPhase.EVALUATION] = jury - datetime.timedelta(days=21 + index % 7)
-        moments[PathwayPhase.COMPLETED] = jury + datetime.timedelta(days=6)
-    last = created
-    for transition in pathway.transitions.order_by("at", "pk"):
-        moment = max(moments.get(transition.to_phase, last), last + datetime.timedelta(hours=1))
-        PathwayTransition.objects.filter(pk=transition.pk).update(at=moment)
-        last = moment
-    Pathway.objects.filter(pk=pathway.pk).update(created_at=created, phase_changed_at=last)
 
 
 def _progress(pathway, companion, index):
@@ -705,11 +684,11 @@ class Cast:
     opco: object
 
 
-def _to_support(pathway, cast, index):
+def _to_support(pathway, cast, index, timeline):
     services.pathway_transition(acting_user=cast.staff, pathway=pathway, to=PathwayPhase.SUPPORT)
 
 
-def _to_admissibility(pathway, cast, index):
+def _to_admissibility(pathway, cast, index, timeline):
     services.support_opinion_record(
         acting_user=cast.companion,
         pathway=pathway,
@@ -720,35 +699,38 @@ def _to_admissibility(pathway, cast, index):
     services.pathway_transition(acting_user=cast.companion, pathway=pathway, to=PathwayPhase.ADMISSIBILITY)
 
 
-def _to_delivery(pathway, cast, index):
+def _to_delivery(pathway, cast, index, timeline):
     services.admissibility_record(
         acting_user=cast.certifier, pathway=pathway, decision=AdmissibilityDecision.ADMISSIBLE
     )
     _fund(pathway, cast.staff, cast.opco, decision="approve", index=index)
     services.pathway_transition(acting_user=cast.staff, pathway=pathway, to=PathwayPhase.DELIVERY)
-    _progress(pathway, cast.companion, index)
 
 
-def _to_evaluation(pathway, cast, index):
-    pathway.refresh_from_db()
-    # A session already held (its result can be recorded), at the latest at the contract's end.
-    held = min(pathway.contract.end_date, timezone.localdate() - datetime.timedelta(days=10 + index % 20))
-    services.jury_session_set(acting_user=cast.certifier, pathway=pathway, session_date=held)
+def _to_evaluation(pathway, cast, index, timeline):
+    # The session the jury held (its result is recorded at completion), at the latest at the contract's end.
+    services.jury_session_set(acting_user=cast.certifier, pathway=pathway, session_date=timeline[JURY_DAY])
     services.pathway_transition(acting_user=cast.companion, pathway=pathway, to=PathwayPhase.EVALUATION)
 
 
-def _to_completed(pathway, cast, index):
+def _record_progress(pathway, cast, index, timeline):
+    _progress(pathway, cast.companion, index)
+
+
+def _to_completed(pathway, cast, index, timeline):
     _jury(pathway, cast.certifier, index)
     services.pathway_transition(acting_user=cast.certifier, pathway=pathway, to=PathwayPhase.COMPLETED)
 
 
-# Each step of the walk, in order: what the people of the pathway do to take it.
+PROGRESS, JURY_DAY = "progress", "jury_day"
+# Each step of the walk, in order: what the people of the pathway do to take it, and at which moment.
 STEPS = {
-    PathwayPhase.SUPPORT: _to_support,
-    PathwayPhase.ADMISSIBILITY: _to_admissibility,
-    PathwayPhase.DELIVERY: _to_delivery,
-    PathwayPhase.EVALUATION: _to_evaluation,
-    PathwayPhase.COMPLETED: _to_completed,
+    PathwayPhase.SUPPORT: [(PathwayPhase.SUPPORT, _to_support)],
+    PathwayPhase.ADMISSIBILITY: [(PathwayPhase.ADMISSIBILITY, _to_admissibility)],
+    # Progress is recorded during delivery, its records dated up to 200 days after the start.
+    PathwayPhase.DELIVERY: [(PathwayPhase.DELIVERY, _to_delivery), (PROGRESS, _record_progress)],
+    PathwayPhase.EVALUATION: [(PathwayPhase.EVALUATION, _to_evaluation)],
+    PathwayPhase.COMPLETED: [(PathwayPhase.COMPLETED, _to_completed)],
 }
 WALKED = [PathwayPhase.POSITIONING, *STEPS]
 WITH_CONTRACT = [*WALKED[2:], PathwayPhase.ABANDONED]
@@ -756,16 +738,43 @@ WITH_CONTRACT = [*WALKED[2:], PathwayPhase.ABANDONED]
 FILES_LEFT = {PathwayPhase.ADMISSIBILITY: ["submit", "submit", "draft", "changes"]}
 
 
-def _walk(pathway, target, cast, documents, index):
-    for kind, content in documents.items():
-        services.document_add(
-            acting_user=cast.staff,
-            pathway=pathway,
-            kind=kind,
-            uploaded_file=ContentFile(content, name=f"{kind.label} — {pathway.candidate}.pdf"),
-        )
+def _timeline(signed_on, start, end, index):
+    """When each step of a demo pathway happened: the demo walks it at those moments (time-machine), so
+    that the log, the files and the indicators (median days per phase) look like months of real work."""
+    created = timezone.make_aware(datetime.datetime.combine(signed_on, datetime.time(9, 30))) - datetime.timedelta(
+        days=70 + index % 15
+    )
+    delivery = timezone.make_aware(datetime.datetime.combine(start, datetime.time(10)))
+    # A session already held a few weeks before the real today, and not after the contract's end.
+    jury_day = min(end, timezone.localdate() - datetime.timedelta(days=10 + index % 20))
+    jury = timezone.make_aware(datetime.datetime.combine(jury_day, datetime.time(14)))
+    return {
+        JURY_DAY: jury_day,
+        PathwayPhase.POSITIONING: created,
+        PathwayPhase.SUPPORT: created + datetime.timedelta(days=18 + index % 10),
+        PathwayPhase.ABANDONED: created + datetime.timedelta(days=30 + index % 20),
+        PathwayPhase.ADMISSIBILITY: created + datetime.timedelta(days=40 + index % 12),
+        PathwayPhase.DELIVERY: delivery,
+        PROGRESS: delivery + datetime.timedelta(days=201),
+        PathwayPhase.EVALUATION: jury - datetime.timedelta(days=21 + index % 7),
+        PathwayPhase.COMPLETED: jury + datetime.timedelta(days=6),
+    }
+
+
+def _walk(pathway, target, cast, documents, index, timeline):
+    with time_machine.travel(timeline[PathwayPhase.POSITIONING] + datetime.timedelta(hours=2), tick=False):
+        for kind, content in documents.items():
+            services.document_add(
+                acting_user=cast.staff,
+                pathway=pathway,
+                kind=kind,
+                uploaded_file=ContentFile(content, name=f"{kind.label} — {pathway.candidate}.pdf"),
+            )
     for step in WALKED[1 : WALKED.index(target) + 1]:
-        STEPS[step](pathway, cast, index)
+        for moment, act in STEPS[step]:
+            with time_machine.travel(timeline[moment], tick=False):
+                act(pathway, cast, index, timeline)
     decisions = FILES_LEFT.get(target)
     if decisions:
-        _fund(pathway, cast.staff, cast.opco, decision=decisions[index % len(decisions)], index=index)
+        with time_machine.travel(timeline[PathwayPhase.ADMISSIBILITY] + datetime.timedelta(hours=3), tick=False):
+            _fund(pathway, cast.staff, cast.opco, decision=decisions[index % len(decisions)], index=index)

@@ -2,6 +2,8 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` later; 31 January + 1 month = 28/29 February."""
@@ -25,3 +27,21 @@ def months_covered(start: datetime.date, end: datetime.date) -> int:
 
 def age_on(birth_date: datetime.date, day: datetime.date) -> int:
     return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+# Dates a record of the platform may hold (product.md section 15: "no date beyond 2100").
+EARLIEST = datetime.date(1900, 1, 1)
+LATEST = datetime.date(2100, 12, 31)
+
+
+def out_of_range(day) -> str | None:
+    """The French reason a date makes no sense here, or None."""
+    if day is not None and not EARLIEST <= day <= LATEST:
+        return f"La date doit être comprise entre le {EARLIEST:%d/%m/%Y} et le {LATEST:%d/%m/%Y}."
+    return None
+
+
+def validate_plausible_date(day) -> None:
+    reason = out_of_range(day)
+    if reason:
+        raise ValidationError(reason)

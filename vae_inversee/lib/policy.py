@@ -146,6 +146,10 @@ class Scope:
 
     by_role: dict = field(default_factory=dict)
 
+    def add(self, role, rule) -> None:
+        """A rule another app states (an app above: e.g. funding for the OPCO's pathways)."""
+        self.by_role[role] = rule
+
     def __call__(self, queryset, user):
         rule = self.by_role.get(getattr(user, "role", None))
         return rule(queryset, user) if rule else queryset.none()

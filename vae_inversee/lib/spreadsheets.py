@@ -1,7 +1,7 @@
 """CSV and XLSX downloads of rows (the exports of the portal and the API), streamed or spooled."""
 
 import csv
-import tempfile
+import io
 from decimal import Decimal
 
 from django.http import FileResponse, StreamingHttpResponse
@@ -15,11 +15,30 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is read as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """Text that a spreadsheet would run as a formula, prefixed with an apostrophe so it stays text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _cell(value):
     # Excel opens French CSVs with a decimal comma.
     if isinstance(value, Decimal | float):
         return f"{value:.2f}".replace(".", ",")
-    return value
+    return neutralised(value)
+
+
+def _xlsx_cell(sheet, value):
+    cell = WriteOnlyCell(sheet, value=neutralised(value))
+    if isinstance(value, str):
+        # Never a formula, whatever it starts with: openpyxl would store "=…" as one.
+        cell.data_type = "s"
+    return cell
 
 
 def csv_response(headers, rows, filename) -> StreamingHttpResponse:
@@ -37,7 +56,7 @@ def csv_response(headers, rows, filename) -> StreamingHttpResponse:
 
 
 def xlsx_response(headers, rows, filename, title) -> FileResponse:
-    # write_only keeps memory flat however many rows; the file spools to disk past 5 MB.
+    # write_only keeps memory flat however many rows while they are written.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     bold = []
@@ -47,8 +66,10 @@ def xlsx_response(headers, rows, filename, title) -> FileResponse:
         bold.append(cell)
     sheet.append(bold)
     for row in rows:
-        sheet.append(row)
-    buffer = tempfile.SpooledTemporaryFile(max_size=5 * 1024 * 1024)
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
+    # The compressed workbook in memory (a tenth of the rows' size): nothing left open on disk if the
+    # response is never closed.
+    buffer = io.BytesIO()
     workbook.save(buffer)
     buffer.seek(0)
     return FileResponse(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from vae_inversee.notifications import tasks
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.models import EmailPreference, Notification
+from vae_inversee.outbox.services import enqueue
 
 
 def notify(*, recipients, category, event_key, subject, template, context, link="") -> list[Notification]:
@@ -24,13 +25,13 @@ def notify(*, recipients, category, event_key, subject, template, context, link=
                     event_key=event_key,
                     defaults={"category": category, "subject": subject[:255], "body": body, "link": link},
                 )
+                if is_new:
+                    # Its e-mail is recorded with it (the outbox): a task run again cannot lose it.
+                    enqueue(tasks.send_notification_email, notification.pk)
         except IntegrityError:
             continue  # created meanwhile by a concurrent run of the same event
         if is_new:
             created.append(notification)
-    if created:
-        ids = [notification.pk for notification in created]
-        transaction.on_commit(lambda: [tasks.send_notification_email.delay(pk) for pk in ids])
     return created
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from dsfr.forms import DsfrBaseForm
 
 from funding.money import Amounts
+from vae_inversee.lib.dates import validate_plausible_date
 
 NON_FIELD_KEYS = {NON_FIELD_ERRORS, "non_field_errors"}
 
@@ -27,6 +28,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateField(forms.DateField):
+    """A date typed in the browser's date picker, within the calendar the platform keeps (1900-2100)."""
+
+    widget = DateInput
+    default_validators = [validate_plausible_date]
 
 
 class RadioSelect(forms.RadioSelect):

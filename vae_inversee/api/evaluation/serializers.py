@@ -7,10 +7,11 @@ from certifications.models import SkillBlock
 from evaluation.enums import JuryOutcome, ProgressLevel
 from evaluation.models import Assessment, Jury, JuryBlockResult
 from pathways.models import Pathway
+from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField
 
 
-class AssessmentSerializer(serializers.ModelSerializer):
+class AssessmentSerializer(fields.ModelSerializer):
     pathway = VisibleRelatedField(Pathway)
     skill_block = serializers.PrimaryKeyRelatedField(queryset=SkillBlock.objects.all(), allow_null=True, required=False)
     level = serializers.ChoiceField(choices=ProgressLevel.choices)
@@ -32,7 +33,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = ["phase", "created_at"]
 
 
-class BlockResultSerializer(serializers.ModelSerializer):
+class BlockResultSerializer(fields.ModelSerializer):
     skill_block = serializers.PrimaryKeyRelatedField(queryset=SkillBlock.objects.all())
 
     class Meta:
@@ -40,7 +41,7 @@ class BlockResultSerializer(serializers.ModelSerializer):
         fields = ["skill_block", "validated"]
 
 
-class JurySerializer(serializers.ModelSerializer):
+class JurySerializer(fields.ModelSerializer):
     pathway = VisibleRelatedField(Pathway)
     outcome = serializers.ChoiceField(choices=JuryOutcome.choices)
     block_results = BlockResultSerializer(many=True)
@@ -63,7 +64,7 @@ class JurySerializer(serializers.ModelSerializer):
         return value
 
 
-class IndicatorsSerializer(serializers.Serializer):
+class IndicatorsSerializer(fields.Serializer):
     """Documentation of the indicators' JSON (see evaluation.indicators.compute)."""
 
     generated_at = serializers.DateTimeField()

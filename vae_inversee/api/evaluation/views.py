@@ -6,7 +6,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -102,6 +102,9 @@ class JuryViewSet(
         return response
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 class IndicatorsView(APIView):
     """The experiment's indicators for what the user may see (section 8)."""
 
@@ -116,7 +119,12 @@ class IndicatorsView(APIView):
             "JSON par défaut ; `?format=csv` (séparateur ;, UTF-8 avec BOM) et `?format=xlsx` renvoient les mêmes "
             "chiffres en fichier, avec des en-têtes en français."
         ),
-        responses={200: IndicatorsSerializer, 400: BAD_REQUEST},
+        responses={
+            (200, "application/json"): IndicatorsSerializer,
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="`?format=csv` : les indicateurs en CSV."),
+            (200, XLSX): OpenApiResponse(OpenApiTypes.BINARY, description="`?format=xlsx` : les indicateurs en XLSX."),
+            400: BAD_REQUEST,
+        },
     )
     def get(self, request):
         requested = request.query_params.get("format", "json")

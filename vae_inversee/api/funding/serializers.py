@@ -10,6 +10,7 @@ from funding.enums import CATEGORIES
 from funding.models import FundingFile
 from funding.money import Amounts
 from pathways.models import Pathway
+from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField
 
 
@@ -24,7 +25,7 @@ def _amounts(attrs, prefix, base: Amounts) -> Amounts:
     return replace(base, **sent)
 
 
-class FundingFileSerializer(serializers.ModelSerializer):
+class FundingFileSerializer(fields.ModelSerializer):
     pathway = serializers.PrimaryKeyRelatedField(read_only=True)
     opco = serializers.CharField(source="opco.code", read_only=True)
     requested_teaching = euros(required=False)
@@ -32,7 +33,7 @@ class FundingFileSerializer(serializers.ModelSerializer):
     requested_support = euros(required=False)
     requested_total = euros(read_only=True)
     approved_total = euros(read_only=True, allow_null=True)
-    decided_by = serializers.PrimaryKeyRelatedField(read_only=True)
+    decided_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     agreement_available = serializers.SerializerMethodField()
 
     class Meta:
@@ -70,7 +71,7 @@ class FundingFileCreateSerializer(FundingFileSerializer):
         read_only_fields = [f for f in FundingFileSerializer.Meta.read_only_fields if f != "contract_year"]
 
 
-class ApproveSerializer(serializers.Serializer):
+class ApproveSerializer(fields.Serializer):
     approved_teaching = euros()
     approved_design = euros()
     approved_support = euros()
@@ -81,5 +82,5 @@ class ApproveSerializer(serializers.Serializer):
         return {**attrs, "approved": approved}
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(fields.Serializer):
     reason = serializers.CharField(allow_blank=False, trim_whitespace=True)

@@ -1,37 +1,11 @@
 """Filters of the pathway list (API). A value that cannot be understood is a 400, never ignored."""
 
 import django_filters
-from django import forms
 
 from pathways.enums import PathwayPhase
 from pathways.models import Pathway
 from vae_inversee.accounts.models import Organisation
-
-# The largest id a PostgreSQL integer column holds; beyond it an id cannot exist.
-MAX_ID = 2**31 - 1
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A positive whole id: `?certification=1.5` or `?certification=abc` is a 400, not a silent cast."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        kwargs.setdefault(
-            "error_messages",
-            {
-                "invalid": "Identifiant invalide : un nombre entier est attendu.",
-                "min_value": "Identifiant invalide : un nombre entier positif est attendu.",
-                "max_value": "Identifiant invalide : nombre trop grand.",
-            },
-        )
-        super().__init__(*args, **kwargs)
-
-    def get_max_validator(self):
-        # max_value above already bounds the id.
-        return None
+from vae_inversee.api.filtering import IdFilter
 
 
 class PathwayFilter(django_filters.FilterSet):

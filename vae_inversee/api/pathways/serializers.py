@@ -9,11 +9,13 @@ from pathways import selectors, workflow
 from pathways.enums import AdmissibilityDecision, DocumentKind, PathwayPhase
 from pathways.models import Candidate, Contract, Document, Employer, Pathway, PathwayTransition, ProjectHolder
 from vae_inversee.accounts.models import Organisation
+from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField, _related_messages
+from vae_inversee.lib.dates import validate_plausible_date
 from vae_inversee.lib.identifiers import compact_nir, validate_nir
 
 
-class UserSummarySerializer(serializers.Serializer):
+class UserSummarySerializer(fields.Serializer):
     id = serializers.IntegerField(read_only=True)
     email = serializers.EmailField(read_only=True)
     name = serializers.CharField(source="get_full_name", read_only=True, help_text="Prénom et nom.")
@@ -23,7 +25,7 @@ class UserSummarySerializer(serializers.Serializer):
 
 
 # Expects `pathways_opened` annotated and the organisation joined (ProjectHolderViewSet.get_queryset).
-class ProjectHolderSerializer(serializers.ModelSerializer):
+class ProjectHolderSerializer(fields.ModelSerializer):
     id = serializers.IntegerField(source="organisation_id", read_only=True, help_text="Identifiant de l'organisation.")
     name = serializers.CharField(source="organisation.name", read_only=True)
     region = serializers.CharField(source="organisation.region", read_only=True)
@@ -37,7 +39,7 @@ class ProjectHolderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(fields.ModelSerializer):
     # Regulated personal data: accepted, checked, stored, never sent back.
     nir = serializers.CharField(
         write_only=True,
@@ -58,7 +60,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         return value
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(fields.ModelSerializer):
     # Compacted ("123 456 789 00012") and checked (Luhn, La Poste) by the service.
     siret = serializers.CharField(max_length=20, help_text="SIRET de l'établissement (14 chiffres).")
     opco = serializers.SlugRelatedField(
@@ -80,7 +82,7 @@ class EmployerSerializer(serializers.ModelSerializer):
 # ---- pathways ------------------------------------------------------------------------------------------
 
 
-class ContractSerializer(serializers.ModelSerializer):
+class ContractSerializer(fields.ModelSerializer):
     class Meta:
         model = Contract
         fields = [
@@ -102,7 +104,7 @@ TARGET_PHASES = frozenset(transition.target for transition in workflow.TRANSITIO
 TARGET_PHASE_CHOICES = [(value, label) for value, label in PathwayPhase.choices if value in TARGET_PHASES]
 
 
-class MoveSerializer(serializers.Serializer):
+class MoveSerializer(fields.Serializer):
     to = serializers.ChoiceField(choices=TARGET_PHASE_CHOICES, help_text="Phase d'arrivée.")
     label = serializers.CharField()
     allowed = serializers.BooleanField(help_text="Vrai si votre rôle permet ce changement de phase.")
@@ -114,7 +116,7 @@ class MoveSerializer(serializers.Serializer):
 
 # Expects the contract joined and the target blocks prefetched (PathwayViewSet.get_queryset):
 # the list then costs the same number of queries whatever the page size.
-class PathwaySerializer(serializers.ModelSerializer):
+class PathwaySerializer(fields.ModelSerializer):
     project_holder = serializers.IntegerField(
         source="project_holder_id", read_only=True, help_text="Identifiant de l'organisation porteuse du parcours."
     )
@@ -211,7 +213,7 @@ class PathwayDetailSerializer(PathwaySerializer):
 # ---- actions ---------------------------------------------------------------------------------------------
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(fields.ModelSerializer):
     uploaded_by = UserSummarySerializer(read_only=True)
 
     class Meta:
@@ -220,41 +222,43 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(fields.Serializer):
     kind = serializers.ChoiceField(choices=DocumentKind.choices, help_text="Type de pièce.")
     file = serializers.FileField(help_text="PDF, PNG ou JPEG, 10 Mo au plus (le contenu est vérifié).")
 
 
-class SupportOpinionSerializer(serializers.Serializer):
+class SupportOpinionSerializer(fields.Serializer):
     job_match = serializers.BooleanField(help_text="Avis favorable sur l'adéquation poste ↔ certification.")
     pedagogical_path = serializers.BooleanField(help_text="Avis favorable sur le parcours pédagogique.")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AdmissibilitySerializer(serializers.Serializer):
+class AdmissibilitySerializer(fields.Serializer):
     decision = serializers.ChoiceField(choices=AdmissibilityDecision.choices)
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Obligatoire pour une décision de non-recevabilité."
     )
 
 
-class JurySessionSerializer(serializers.Serializer):
-    session_date = serializers.DateField(help_text="Date de la session de jury (AAAA-MM-JJ).")
+class JurySessionSerializer(fields.Serializer):
+    session_date = serializers.DateField(
+        help_text="Date de la session de jury (AAAA-MM-JJ).", validators=[validate_plausible_date]
+    )
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(fields.Serializer):
     to = serializers.ChoiceField(choices=TARGET_PHASE_CHOICES, help_text="Phase d'arrivée.")
     comment = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Commentaire ; le motif, obligatoire, pour un abandon."
     )
 
 
-class TransitionRefusedSerializer(serializers.Serializer):
+class TransitionRefusedSerializer(fields.Serializer):
     detail = serializers.CharField()
     unmet = serializers.ListField(child=serializers.CharField(), help_text="Toutes les conditions non remplies.")
 
 
-class PathwayTransitionSerializer(serializers.ModelSerializer):
+class PathwayTransitionSerializer(fields.ModelSerializer):
     by = UserSummarySerializer(read_only=True)
 
     class Meta:

@@ -10,12 +10,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from pathways import services, workflow
-from pathways.models import Candidate, Employer, Pathway, ProjectHolder
+from pathways import personal_data, services, workflow
+from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway, ProjectHolder
 from vae_inversee.api.errors import validation_error_data
+from vae_inversee.api.parsers import MultiPartParser
 from vae_inversee.api.pathways.filters import PathwayFilter
 from vae_inversee.api.pathways.serializers import (
     CONTRACT_FIELDS,
@@ -131,6 +132,14 @@ class CandidateViewSet(ProjectHolderRecordViewSet):
 
     def get_queryset(self):
         return Candidate.objects.visible_to(self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        # Each reading of a candidate's record is logged (who, when): one INSERT.
+        candidate = self.get_object()
+        personal_data.candidate_access_record(
+            acting_user=request.user, candidate=candidate, kind=CandidateAccessKind.API
+        )
+        return Response(self.get_serializer(candidate).data)
 
     def perform_create(self, serializer):
         serializer.instance = services.candidate_save(acting_user=self.request.user, **serializer.validated_data)
@@ -347,14 +356,16 @@ class PathwayViewSet(
         description="Le fichier déposé, en pièce jointe, sous son nom d'origine.",
         parameters=[DOCUMENT_ID],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY, description="Le fichier."),
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="Un PDF."),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="Une image PNG."),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="Une image JPEG."),
             404: NOT_FOUND,
         },
     )
     @action(
         detail=True,
         methods=["get"],
-        url_path=r"documents/(?P<document_id>[0-9]+)/file",
+        url_path=r"documents/(?P<document_id>[0-9]{1,18})/file",
         url_name="document-file",
         **ACTION_OPTIONS,
     )

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 
 from evaluation.enums import JuryOutcome, ProgressLevel
-from vae_inversee.www.forms import CheckboxSelectMultiple, DateInput, Form, RadioSelect
+from vae_inversee.www.forms import CheckboxSelectMultiple, DateField, Form, RadioSelect
 
 
 def _block_label(block):
@@ -15,7 +15,7 @@ def _block_label(block):
 class AssessmentForm(Form):
     skill_block = forms.TypedChoiceField(label="Bloc de compétences", coerce=int)
     level = forms.ChoiceField(label="Niveau atteint", choices=ProgressLevel.choices, widget=RadioSelect)
-    assessed_at = forms.DateField(label="Date du relevé", widget=DateInput, initial=timezone.localdate)
+    assessed_at = DateField(label="Date du relevé", initial=timezone.localdate)
     comment = forms.CharField(
         label="Commentaire",
         required=False,
@@ -42,7 +42,7 @@ class AssessmentForm(Form):
 
 
 class JuryResultForm(Form):
-    session_date = forms.DateField(label="Date du jury", widget=DateInput)
+    session_date = DateField(label="Date du jury")
     outcome = forms.ChoiceField(label="Résultat du jury", choices=JuryOutcome.choices, widget=RadioSelect)
     validated_blocks = forms.TypedMultipleChoiceField(
         label="Blocs de compétences validés",

@@ -15,7 +15,7 @@ from vae_inversee.lib.identifiers import (
     validate_nir,
     validate_siret,
 )
-from vae_inversee.www.forms import CheckboxSelectMultiple, DateInput, Form, RadioSelect, UploadInput
+from vae_inversee.www.forms import CheckboxSelectMultiple, DateField, DateInput, Form, RadioSelect, UploadInput
 
 
 class NirInput(forms.TextInput):
@@ -58,7 +58,7 @@ class PathwayFilterForm(Form):
 class CandidateForm(Form):
     first_name = forms.CharField(label="Prénom", max_length=150)
     last_name = forms.CharField(label="Nom", max_length=150)
-    birth_date = forms.DateField(label="Date de naissance", widget=DateInput, help_text="Format attendu : JJ/MM/AAAA")
+    birth_date = DateField(label="Date de naissance", help_text="Format attendu : JJ/MM/AAAA")
     email = forms.EmailField(label="Adresse électronique", required=False, help_text="Format attendu : nom@domaine.fr")
     highest_qualification = forms.ChoiceField(
         label="Plus haut diplôme",
@@ -230,9 +230,9 @@ class PathwayForm(Form):
 
 
 class ContractForm(Form):
-    signed_on = forms.DateField(label="Conclu le", widget=DateInput, help_text="Date de signature du contrat")
-    start_date = forms.DateField(label="Date de début", widget=DateInput)
-    end_date = forms.DateField(label="Date de fin", widget=DateInput)
+    signed_on = DateField(label="Conclu le", help_text="Date de signature du contrat")
+    start_date = DateField(label="Date de début")
+    end_date = DateField(label="Date de fin")
     weekly_hours = forms.DecimalField(
         label="Durée hebdomadaire (heures)",
         max_digits=4,
@@ -321,11 +321,11 @@ class AdmissibilityForm(Form):
 
 
 class JurySessionForm(Form):
-    session_date = forms.DateField(label="Date de la session de jury", widget=DateInput)
+    session_date = DateField(label="Date de la session de jury")
 
 
 class ContractRenewalForm(Form):
-    end_date = forms.DateField(
+    end_date = DateField(
         label="Nouvelle date de fin du contrat",
         widget=DateInput,
         help_text="Le contrat renouvelé couvre le nouveau passage devant le jury ; 36 mois au plus en tout.",

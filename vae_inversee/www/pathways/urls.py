@@ -10,6 +10,7 @@ urlpatterns = [
     path("porteur/candidats/nouveau/", views.candidate_create, name="candidate_create"),
     path("porteur/candidats/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("porteur/candidats/<int:pk>/modifier/", views.candidate_edit, name="candidate_edit"),
+    path("porteur/candidats/<int:pk>/export/", views.candidate_export, name="candidate_export"),
     path("porteur/employeurs/", views.employer_list, name="employer_list"),
     path("porteur/employeurs/nouveau/", views.employer_create, name="employer_create"),
     path("porteur/employeurs/<int:pk>/modifier/", views.employer_edit, name="employer_edit"),

@@ -4,12 +4,16 @@ policy (a 403 for an action the role never takes)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from pathways import selectors, services
+from evaluation.personal_data import candidate_export as export_candidate_data
+from pathways import personal_data, selectors, services
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Employer, Pathway
+from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
 from vae_inversee.www.access import allowed, download
 from vae_inversee.www.lists import filtered, paginate
@@ -75,9 +79,29 @@ def candidate_list(request):
 
 @allowed("candidate.manage")
 def candidate_detail(request, pk):
-    return render_candidate_page(request, get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk))
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+    personal_data.candidate_access_record(acting_user=request.user, candidate=candidate, kind=CandidateAccessKind.VIEW)
+    return render_candidate_page(request, candidate)
 
 
+@allowed("candidate.export")
+@require_POST
+def candidate_export(request, pk):
+    """The ZIP of a right-of-access request (RGPD art. 15); the export is logged by the service."""
+    candidate = get_object_or_404(
+        Candidate.objects.visible_to(request.user).select_related("project_holder__organisation"), pk=pk
+    )
+    try:
+        archive = export_candidate_data(acting_user=request.user, candidate=candidate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:candidate_detail", pk=candidate.pk)
+    filename = f"donnees-candidat-{candidate.pk}-{timezone.localdate():%Y-%m-%d}.zip"
+    return FileResponse(archive, as_attachment=True, filename=filename, content_type="application/zip")
+
+
+# The NIR never reaches an error report (Django's filtered POST data).
+@sensitive_post_parameters("nir")
 @allowed("candidate.manage")
 def candidate_create(request):
     form = CandidateForm(request.POST or None)
@@ -92,6 +116,7 @@ def candidate_create(request):
     return render(request, "pathways/candidate_form.html", {"form": form})
 
 
+@sensitive_post_parameters("nir")
 @allowed("candidate.manage")
 def candidate_edit(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)

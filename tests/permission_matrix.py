@@ -1,0 +1,130 @@
+"""The doors of the platform, listed from the URL conf, and a data set to knock on them with.
+
+Two worlds: "own" objects that every role of the first world sees (a pathway in delivery with its
+candidate, employer, documents, an approved funding file, progress records, a jury of a second pathway,
+its token, its notifications), and "other" objects of a second world, none of which its roles see.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from evaluation.models import Assessment, Jury
+from funding.agreements import agreement_store
+from funding.models import FundingFile
+from pathways.enums import PathwayPhase
+from tests.pathways.factories import PathwayFactory, add_contract, record_jury, record_progress, staff_of, walk_to
+from vae_inversee.accounts import services as account_services
+from vae_inversee.accounts.models import Organisation
+from vae_inversee.notifications.models import Notification
+
+ROLES = ["project_holder", "companion", "opco", "certifier", "ministry"]
+SKIPPED_PREFIXES = ("admin/",)
+
+
+def url_patterns(patterns=None, prefix="", namespace=None):
+    """(name, route) of every URL of the platform but the admin site's (Django's own)."""
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern) and not (prefix + str(pattern.pattern)).startswith(SKIPPED_PREFIXES):
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), prefix + str(pattern.pattern)
+
+
+def world(opco_code):
+    """A pathway in delivery (approved year-1 file, documents, progress), a second one evaluated with a
+    jury, and one user per role who sees them; returns (users, objects). Each world its own OPCO."""
+    opco = Organisation.objects.get(kind="opco", code=opco_code)
+    pathway = PathwayFactory(employer__opco=opco, employer__idcc="9999")
+    add_contract(pathway)
+    staff = staff_of(pathway)
+    pathway = walk_to(pathway, PathwayPhase.DELIVERY, staff)
+    record_progress(pathway, staff)
+    judged = PathwayFactory(
+        project_holder=pathway.project_holder,
+        certification=pathway.certification,
+        companion=pathway.companion,
+        employer=pathway.employer,
+    )
+    judged = walk_to(judged, PathwayPhase.EVALUATION, staff)
+    record_jury(judged, staff, outcome="full")
+    # The agreement PDF of the approved file (its task runs after a commit the test never makes).
+    agreement_store(funding_file_id=FundingFile.objects.get(pathway=pathway, contract_year=1).pk)
+    objects = {
+        "pathway": pathway,
+        "candidate": pathway.candidate,
+        "employer": pathway.employer,
+        "document": pathway.documents.first(),
+        "funding_file": FundingFile.objects.get(pathway=pathway, contract_year=1),
+        "assessment": Assessment.objects.filter(pathway=pathway).first(),
+        "jury": Jury.objects.get(pathway=judged),
+        "certification": pathway.certification,
+        "project_holder": pathway.project_holder,
+    }
+    return staff, objects
+
+
+def tokens_and_notifications(staff):
+    """Each user's own API token and notification (a notification or a token is its owner's only)."""
+    owned = {}
+    for role, user in staff.items():
+        token, _ = account_services.api_token_issue(acting_user=user, name="matrice")
+        notification = Notification.objects.create(
+            recipient=user, category="phase", event_key=f"matrice:{user.pk}", subject="Test", body="Test"
+        )
+        owned[role] = {"token": token, "notification": notification}
+    return owned
+
+
+def both_worlds():
+    staff, own = world("AKTO")
+    other_staff, other = world("ATLAS")
+    return staff, own, other, tokens_and_notifications(staff), tokens_and_notifications(other_staff)
+
+
+# Which object a route's parameter names, by URL name (first match of the prefix) and parameter.
+OBJECT_OF = [
+    ("pathways:candidate_", "candidate"),
+    ("pathways:employer_", "employer"),
+    ("funding:file_", "funding_file"),
+    ("funding:agreement", "funding_file"),
+    ("notifications:mark_read", "notification"),
+    ("accounts:api_token", "token"),
+    ("certifications:", "certification"),
+    ("candidate-", "candidate"),
+    ("employer-", "employer"),
+    ("funding-file-", "funding_file"),
+    ("assessment-", "assessment"),
+    ("jury-", "jury"),
+    ("certification-", "certification"),
+    ("project-holder-", "project_holder"),
+    ("auth-token-", "token"),
+    ("", "pathway"),
+]
+PARAMETER = __import__("re").compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def object_kind(name):
+    return next(kind for prefix, kind in OBJECT_OF if name.startswith(prefix))
+
+
+def concrete(name, route, objects, owned):
+    """The route with its parameters filled from one world (None when it takes no object)."""
+    parameters = [a or b for a, b in PARAMETER.findall(route)]
+    if not parameters:
+        return None
+    values = {}
+    for parameter in parameters:
+        if parameter in ("document_pk", "document_id"):
+            values[parameter] = objects["document"].pk
+        elif parameter == "file_format":
+            values[parameter] = "csv"
+        else:
+            kind = object_kind(name)
+            values[parameter] = (owned[kind] if kind in owned else objects[kind]).pk
+    return values
+
+
+def path_of(route, values):
+    path = route.replace("^", "").replace("$", "").replace("\\.", ".")
+    for parameter, value in values.items():
+        path = __import__("re").sub(rf"<(?:\w+:)?{parameter}>|\(\?P<{parameter}>[^)]*\)", str(value), path)
+    return "/" + path
