@@ -1,7 +1,11 @@
+import datetime
+
 from django.core.management import call_command
+from django.utils import timezone
 
 from certifications.models import Certification
-from pathways.models import Candidate, Employer
+from pathways.enums import ProjectStatus
+from pathways.models import Candidate, Employer, Project, ProjectHolder
 from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
 
@@ -65,3 +69,21 @@ def test_seeding_twice_creates_nothing_more(db):
 def test_command_prints_the_password(db, capsys):
     call_command("seed_demo")
     assert "demo-vae-2026" in capsys.readouterr().out
+
+
+def test_demo_projects_show_every_status_and_each_holder_has_room(db):
+    seed_demo()
+
+    assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
+    today = timezone.localdate()
+    for holder in ProjectHolder.objects.all():
+        accepted = list(Project.objects.accepted().filter(project_holder=holder))
+        assert len(accepted) == 1
+        assert accepted[0].pathways.count() < accepted[0].granted_pathways
+        assert holder.pathways.filter(project=accepted[0]).count() == holder.pathways.count()
+    complete = Project.objects.get(status=ProjectStatus.COMPLETE)
+    assert complete.decision_deadline >= today + datetime.timedelta(days=1)
+    assert complete.decision_deadline <= today + datetime.timedelta(days=4)
+    deemed = Project.objects.get(status=ProjectStatus.DEEMED_REJECTED)
+    assert deemed.transitions.last().by is None
+    assert Project.objects.filter(status=ProjectStatus.DRAFT).get().transitions.count() == 0
