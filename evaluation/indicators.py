@@ -140,7 +140,8 @@ def compute(user) -> dict:
                 "name": row["name"],
                 "count": row["count"],
                 "ceiling": row["ceiling"],
-                "ceiling_use": round(100 * row["count"] / row["ceiling"], 1),
+                # A holder whose projects are not accepted yet has no ceiling: nothing used of nothing.
+                "ceiling_use": round(100 * row["count"] / row["ceiling"], 1) if row["ceiling"] else 0.0,
             }
             for row in holder_rows
         ],
