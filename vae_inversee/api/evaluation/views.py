@@ -117,6 +117,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def indicator_filters(request) -> IndicatorFilter:
     """The steering filters of the query string (evaluation.filters, as the portal's): a 400 with a field map."""
     filters = IndicatorFilter(request.query_params, user=request.user)
+    # As every list's filters (vae_inversee.api.filtering): a parameter sent empty is a 400, not ignored.
+    empty = [name for name in filters.filters if name in request.query_params and not request.query_params[name]]
+    if empty:
+        raise exceptions.ValidationError(
+            {name: ["Ce paramètre ne peut pas être vide : retirez-le pour ne pas filtrer."] for name in empty}
+        )
     if not filters.is_valid():
         raise exceptions.ValidationError({name: list(messages) for name, messages in filters.errors.items()})
     return filters
