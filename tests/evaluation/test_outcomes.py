@@ -14,10 +14,12 @@ from django.utils import timezone
 from evaluation import services
 from evaluation.models import PathwayOutcome
 from evaluation.reminders import collect
+from evaluation.tasks import send_daily_reminders
 from pathways import services as pathway_services
 from tests.accounts.factories import UserFactory
 from tests.conftest import api_as
 from tests.pathways.factories import PathwayFactory, staff_of
+from vae_inversee.notifications.models import Notification
 
 # The pathway is abandoned on this day; its six-month situation falls due on 2026-09-10.
 ENDED = timezone.make_aware(datetime.datetime(2026, 3, 10, 10, 0))
@@ -193,9 +195,6 @@ def test_no_reminder_once_the_six_month_situation_is_recorded(ended):
 
 
 def test_the_daily_task_sends_the_reminder_in_the_digest(ended, mailoutbox, django_capture_on_commit_callbacks):
-    from evaluation.tasks import send_daily_reminders
-    from vae_inversee.notifications.models import Notification
-
     pathway, staff = ended
     with frozen(DUE), django_capture_on_commit_callbacks(execute=True):
         send_daily_reminders.apply()
