@@ -25,7 +25,7 @@ from django.utils import timezone  # noqa: E402
 from certifications.models import Certification  # noqa: E402
 from funding.models import FundingFile, FundingPolicy  # noqa: E402
 from pathways.enums import PHASE_ORDER, PathwayPhase  # noqa: E402
-from pathways.models import Candidate, Contract, Employer, Pathway, PathwayTransition, ProjectHolder  # noqa: E402
+from pathways.models import Candidate, Contract, Employer, Pathway, PathwayTransition, Project, ProjectHolder  # noqa: E402
 from vae_inversee.accounts.models import User  # noqa: E402
 
 PHASE_WEIGHTS = [(PathwayPhase.POSITIONING, 15), (PathwayPhase.SUPPORT, 10), (PathwayPhase.ADMISSIBILITY, 10),
@@ -42,7 +42,10 @@ def main():
     if not holders:
         sys.exit("Lancez d'abord `manage.py seed_demo` sur cette base.")
     # Room for the load: the ceilings of the demo holders would stop a real import long before.
-    ProjectHolder.objects.update(pathway_ceiling=args.pathways + 1000)
+    Project.objects.filter(status="accepted").update(
+        requested_pathways=args.pathways + 1000, granted_pathways=args.pathways + 1000
+    )
+    projects = {p.project_holder_id: p for p in Project.objects.filter(status="accepted").order_by("-pk")}
     certifications = list(Certification.objects.vae_eligible().filter(skill_blocks__isnull=False).distinct())
     employers = {h.pk: list(Employer.objects.filter(project_holder=h)) for h in holders}
     companions = list(User.objects.filter(membership__role="companion"))
@@ -72,6 +75,7 @@ def main():
                 pathways.append(
                     Pathway(
                         reference=f"VAEI-BENCH-{start_ref + created + i:07d}", project_holder=holder, candidate=candidate,
+                        project=projects[holder.pk],
                         employer=random.choice(employers[holder.pk]), certification=random.choice(certifications),
                         companion=random.choice(companions), phase=phase,
                         abandon_reason="Charge de test" if phase == PathwayPhase.ABANDONED else "",

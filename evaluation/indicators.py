@@ -18,6 +18,7 @@ from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.models import FundingFile
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition, ProjectHolder
+from pathways.selectors import ceiling_subquery
 
 ZERO = Decimal("0.00")
 
@@ -145,13 +146,13 @@ def compute(user, filters=None) -> dict:
     regions = _counts(pathways, "project_holder__organisation__region")
     levels = _counts(pathways, "certification__level")
     holders = (
-        pathways.values("project_holder", "project_holder__organisation__name", "project_holder__pathway_ceiling")
-        .annotate(count=Count("pk", distinct=True))
+        pathways.values("project_holder", "project_holder__organisation__name")
+        .annotate(count=Count("pk", distinct=True), ceiling=ceiling_subquery("project_holder"))
         .order_by("project_holder__organisation__name")
     )
     holder_rows = [
         {"pk": row["project_holder"], "name": row["project_holder__organisation__name"],
-         "ceiling": row["project_holder__pathway_ceiling"], "count": row["count"]}
+         "ceiling": row["ceiling"], "count": row["count"]}
         for row in holders
     ]  # fmt: skip
     if not holder_rows and not (filters is not None and filters.active()):

@@ -47,3 +47,64 @@ class DocumentKind(models.TextChoices):
 class AdmissibilityDecision(models.TextChoices):
     ADMISSIBLE = "admissible", "Recevable"
     NOT_ADMISSIBLE = "not_admissible", "Non recevable"
+
+
+class Region(models.TextChoices):
+    """The 18 regions of France by their INSEE code (code officiel géographique)."""
+
+    GUADELOUPE = "01", "Guadeloupe"
+    MARTINIQUE = "02", "Martinique"
+    GUYANE = "03", "Guyane"
+    LA_REUNION = "04", "La Réunion"
+    MAYOTTE = "06", "Mayotte"
+    ILE_DE_FRANCE = "11", "Île-de-France"
+    CENTRE_VAL_DE_LOIRE = "24", "Centre-Val de Loire"
+    BOURGOGNE_FRANCHE_COMTE = "27", "Bourgogne-Franche-Comté"
+    NORMANDIE = "28", "Normandie"
+    HAUTS_DE_FRANCE = "32", "Hauts-de-France"
+    GRAND_EST = "44", "Grand Est"
+    PAYS_DE_LA_LOIRE = "52", "Pays de la Loire"
+    BRETAGNE = "53", "Bretagne"
+    NOUVELLE_AQUITAINE = "75", "Nouvelle-Aquitaine"
+    OCCITANIE = "76", "Occitanie"
+    AUVERGNE_RHONE_ALPES = "84", "Auvergne-Rhône-Alpes"
+    PROVENCE_ALPES_COTE_D_AZUR = "93", "Provence-Alpes-Côte d'Azur"
+    CORSE = "94", "Corse"
+
+
+class ProjectStatus(models.TextChoices):
+    """A project application (product.md section 10)."""
+
+    DRAFT = "draft", "Brouillon"
+    SUBMITTED = "submitted", "Déposé"
+    COMPLEMENTS_REQUESTED = "complements_requested", "Compléments demandés"
+    COMPLETE = "complete", "Complet, en instruction"
+    ACCEPTED = "accepted", "Accepté"
+    REJECTED = "rejected", "Refusé"
+    DEEMED_REJECTED = "deemed_rejected", "Refusé implicitement"
+
+
+# The holder edits its project in these statuses; the Ministry sees every project but drafts.
+PROJECT_EDITABLE_STATUSES = frozenset({ProjectStatus.DRAFT, ProjectStatus.COMPLEMENTS_REQUESTED})
+PROJECT_DECIDED_STATUSES = frozenset({ProjectStatus.ACCEPTED, ProjectStatus.REJECTED, ProjectStatus.DEEMED_REJECTED})
+# What the Ministry's queue shows, in this order (a draft is still the holder's).
+PROJECT_QUEUE_STATUSES = [
+    ProjectStatus.SUBMITTED,
+    ProjectStatus.COMPLETE,
+    ProjectStatus.COMPLEMENTS_REQUESTED,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.REJECTED,
+    ProjectStatus.DEEMED_REJECTED,
+]
+
+
+class ProjectPartnerRole(models.TextChoices):
+    COMPANION = "companion", "Accompagnateur"
+    TRAINING_BODY = "training_body", "Organisme de formation"
+    EMPLOYER = "employer", "Employeur"
+    CONSORTIUM_MEMBER = "consortium_member", "Membre du consortium"
+
+
+class ProjectDocumentKind(models.TextChoices):
+    PROJECT_SHEET = "project_sheet", "Fiche projet signée"
+    OTHER = "other", "Autre pièce"

@@ -2,9 +2,11 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pathways import scopes
@@ -14,9 +16,13 @@ from pathways.enums import (
     DocumentKind,
     HighestQualification,
     PathwayPhase,
+    ProjectDocumentKind,
+    ProjectPartnerRole,
+    ProjectStatus,
+    Region,
 )
 from vae_inversee.accounts.enums import OrganisationKind, Role
-from vae_inversee.lib.dates import validate_plausible_date
+from vae_inversee.lib.dates import add_months, validate_plausible_date
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
 
@@ -38,9 +44,6 @@ class ProjectHolder(models.Model):
         verbose_name="organisation",
     )
     laureate_reference = models.CharField("référence lauréat", max_length=50, unique=True)
-    pathway_ceiling = models.PositiveIntegerField(
-        "plafond de parcours", help_text="Nombre de parcours accordé par l'avis de la DGEFP."
-    )
     accepted_on = models.DateField("date de l'avis favorable", null=True, blank=True)
     history = HistoricalRecords()
 
@@ -50,16 +53,188 @@ class ProjectHolder(models.Model):
         verbose_name = "porteur de projet"
         verbose_name_plural = "porteurs de projet"
         ordering = ["organisation__name"]
+
+    def __str__(self):
+        return self.organisation.name
+
+    @property
+    def pathway_ceiling(self) -> int:
+        """The sum of the pathways granted by its accepted projects (product.md section 10)."""
+        return accepted_grants(self.projects.all())
+
+
+def accepted_grants(projects) -> int:
+    return projects.filter(status=ProjectStatus.ACCEPTED).aggregate(total=Sum("granted_pathways"))["total"] or 0
+
+
+def validate_regions(value):
+    """A list of INSEE region codes among the 18 regions, at least one, without repetition."""
+    if not isinstance(value, list) or not value:
+        raise ValidationError("Indiquez au moins une région (codes INSEE, par exemple « 32 »).")
+    unknown = [str(code) for code in value if code not in Region.values]
+    if unknown:
+        raise ValidationError(f"Code de région INSEE inconnu : {', '.join(unknown)}.")
+    if len(set(value)) != len(value):
+        raise ValidationError("Chaque région n'est indiquée qu'une fois.")
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The projects a user may see (pathways.scopes); everything else is a 404."""
+        return scopes.projects_visible(self, user)
+
+    def accepted(self):
+        return self.filter(status=ProjectStatus.ACCEPTED)
+
+
+class Project(models.Model):
+    """A project application (fiche projet) to the national call; the Ministry's acceptance grants pathways."""
+
+    reference = models.CharField("référence", max_length=20, unique=True, null=True, blank=True, editable=False)
+    project_holder = models.ForeignKey(
+        ProjectHolder, on_delete=models.PROTECT, related_name="projects", verbose_name="porteur de projet"
+    )
+    title = models.CharField("intitulé", max_length=255)
+    summary = models.TextField("résumé", blank=True)
+    regions = models.JSONField("régions", default=list, blank=True, validators=[validate_regions])
+    sectors = models.TextField("secteurs et métiers en tension visés", blank=True)
+    certifications = models.ManyToManyField(
+        "certifications.Certification", related_name="projects", blank=True, verbose_name="certifications visées"
+    )
+    requested_pathways = models.PositiveIntegerField("parcours demandés", validators=[MinValueValidator(1)])
+    # Written only by the services of pathways.projects (the Ministry's decision).
+    granted_pathways = models.PositiveIntegerField("parcours accordés", null=True, blank=True, editable=False)
+    status = models.CharField(
+        "statut", max_length=30, choices=ProjectStatus, default=ProjectStatus.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField("déposé le", null=True, blank=True, editable=False)
+    complete_at = models.DateTimeField("déclaré complet le", null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField("décidé le", null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="décidé par",
+    )
+    decision_reason = models.TextField("motif ou commentaire de la décision", blank=True, editable=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    history = HistoricalRecords()
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "projet"
+        verbose_name_plural = "projets"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "complete_at"], name="pathways_project_status_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(pathway_ceiling__gt=0),
-                name="pathways_projectholder_ceiling_positive",
-                violation_error_message="Le plafond de parcours doit être supérieur à zéro.",
+                condition=Q(status__in=ProjectStatus.values),
+                name="pathways_project_status_valid",
+                violation_error_message="Statut de projet inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(requested_pathways__gte=1),
+                name="pathways_project_requested_positive",
+                violation_error_message="Le projet demande au moins un parcours.",
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_pathways__isnull=True)
+                | (Q(granted_pathways__gte=1) & Q(granted_pathways__lte=models.F("requested_pathways"))),
+                name="pathways_project_granted_within_requested",
+                violation_error_message="Le nombre de parcours accordés est compris entre 1 et le nombre demandé.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ProjectStatus.ACCEPTED, granted_pathways__isnull=False)
+                | (~Q(status=ProjectStatus.ACCEPTED) & Q(granted_pathways__isnull=True)),
+                name="pathways_project_granted_iff_accepted",
+                violation_error_message="Seul un projet accepté a des parcours accordés.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ProjectStatus.REJECTED) | ~Q(decision_reason=""),
+                name="pathways_project_rejection_has_reason",
+                violation_error_message="Un refus doit être motivé.",
             ),
         ]
 
     def __str__(self):
-        return self.organisation.name
+        return f"{self.reference or 'Projet'} — {self.title}"
+
+    @property
+    def decision_deadline(self):
+        """The day the Ministry must have decided by: the file complete + 2 calendar months."""
+        if self.complete_at is None:
+            return None
+        return add_months(timezone.localdate(self.complete_at), 2)
+
+    def days_left(self, today=None):
+        deadline = self.decision_deadline
+        if deadline is None:
+            return None
+        return (deadline - (today or timezone.localdate())).days
+
+    @property
+    def region_labels(self) -> list[str]:
+        return [Region(code).label for code in self.regions if code in Region.values]
+
+
+class ProjectPartner(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="partners", verbose_name="projet")
+    name = models.CharField("nom", max_length=255)
+    siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
+    role = models.CharField("rôle", max_length=30, choices=ProjectPartnerRole)
+
+    class Meta:
+        verbose_name = "partenaire du projet"
+        verbose_name_plural = "partenaires du projet"
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=ProjectPartnerRole.values),
+                name="pathways_projectpartner_role_valid",
+                violation_error_message="Rôle de partenaire inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.get_role_display().lower()})"
+
+
+def project_document_upload_to(instance, filename):
+    # A random name: the original file name never reaches the disk or a URL.
+    return f"projects/{instance.project_id}/{uuid.uuid4().hex}"
+
+
+class ProjectDocument(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="documents", verbose_name="projet")
+    kind = models.CharField("type de pièce", max_length=30, choices=ProjectDocumentKind)
+    file = models.FileField("fichier", upload_to=project_document_upload_to)
+    original_name = models.CharField("nom d'origine", max_length=255)
+    content_type = models.CharField("type de contenu", max_length=50)
+    size = models.PositiveIntegerField("taille (octets)")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
+    )
+    uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce du projet"
+        verbose_name_plural = "pièces des projets"
+        ordering = ["-uploaded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ProjectDocumentKind.values),
+                name="pathways_projectdocument_kind_valid",
+                violation_error_message="Type de pièce inconnu.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.original_name}"
 
 
 class OwnedByProjectHolderQuerySet(models.QuerySet):
@@ -220,6 +395,8 @@ class Pathway(models.Model):
     project_holder = models.ForeignKey(
         ProjectHolder, on_delete=models.PROTECT, related_name="pathways", verbose_name="porteur de projet"
     )
+    # An accepted project of the holder: it opens at most its granted number of pathways.
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="pathways", verbose_name="projet")
     candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="pathways", verbose_name="candidat")
     employer = models.ForeignKey(Employer, on_delete=models.PROTECT, related_name="pathways", verbose_name="employeur")
     certification = models.ForeignKey(
@@ -459,6 +636,55 @@ class PathwayTransition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise IntegrityError(APPEND_ONLY)
+
+
+PROJECT_APPEND_ONLY = (
+    "Le journal des décisions sur les projets est en ajout seul : une ligne ne se modifie ni ne se supprime."
+)
+
+
+class ProjectAppendOnlyQuerySet(models.QuerySet):
+    """The ORM refuses to rewrite the log (the database does too on PostgreSQL: migration 0009's trigger)."""
+
+    def update(self, **kwargs):
+        raise IntegrityError(PROJECT_APPEND_ONLY)
+
+    def delete(self):
+        raise IntegrityError(PROJECT_APPEND_ONLY)
+
+
+class ProjectTransition(models.Model):
+    """Append-only log: one row per status change of a project (who, when, from, to, why)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions", verbose_name="projet")
+    # The move of pathways.projects_workflow taken ("submit", "accept"...).
+    name = models.CharField("action", max_length=30)
+    from_status = models.CharField("statut de départ", max_length=30, choices=ProjectStatus)
+    to_status = models.CharField("statut d'arrivée", max_length=30, choices=ProjectStatus)
+    # Null: the platform itself (the implicit refusal). RESTRICT: a user who decided cannot be deleted.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, null=True, related_name="+", verbose_name="par"
+    )
+    at = models.DateTimeField("le", auto_now_add=True)
+    comment = models.TextField("commentaire", blank=True)
+
+    objects = ProjectAppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "décision sur un projet"
+        verbose_name_plural = "journal des projets"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.project} : {self.from_status} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IntegrityError(PROJECT_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IntegrityError(PROJECT_APPEND_ONLY)
 
 
 class SmicRate(models.Model):

@@ -3,7 +3,7 @@
 Outside one's scope an object does not exist: a 404 at every door.
 """
 
-from pathways.enums import CERTIFIER_PHASES
+from pathways.enums import CERTIFIER_PHASES, ProjectStatus
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import Scope
 
@@ -53,6 +53,14 @@ project_holders_visible = Scope(
     {
         Role.MINISTRY: lambda holders, user: holders,
         Role.PROJECT_HOLDER: lambda holders, user: holders.filter(organisation_id=_organisation_id(user)),
+    }
+)
+
+# A project: the holder its own; the Ministry every project once submitted (a draft is the holder's alone).
+projects_visible = Scope(
+    {
+        Role.MINISTRY: lambda projects, user: projects.exclude(status=ProjectStatus.DRAFT),
+        Role.PROJECT_HOLDER: lambda projects, user: projects.filter(project_holder_id=_organisation_id(user)),
     }
 )
 

@@ -2,11 +2,12 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, DateField, DateTimeField, F, Prefetch, Q
+from django.db.models import Count, DateField, DateTimeField, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from certifications.models import Certification, Certifier, SkillBlock
-from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Employer, Pathway, PathwayTransition
+from pathways.enums import PathwayPhase, ProjectStatus
+from pathways.models import Candidate, Employer, Pathway, PathwayTransition, Project
 from vae_inversee.accounts.models import User
 from vae_inversee.lib import policy
 
@@ -211,3 +212,15 @@ def pathway_people(pathway, *, excluding=None, **kinds) -> list:
     ids = people_concerned(Pathway.objects.filter(pk=pathway.pk), **kinds).get(pathway.pk, set())
     ids.discard(getattr(excluding, "pk", None))
     return list(User.objects.filter(pk__in=ids))
+
+
+def ceiling_subquery(holder_ref="pk"):
+    """A project holder's ceiling in a query: the sum of its accepted projects' grants (0 without any)."""
+    grants = (
+        Project.objects.filter(project_holder=OuterRef(holder_ref), status=ProjectStatus.ACCEPTED)
+        .order_by()
+        .values("project_holder")
+        .annotate(total=Sum("granted_pathways"))
+        .values("total")
+    )
+    return Coalesce(Subquery(grants), 0)

@@ -1,14 +1,16 @@
 """The only writers of pathways' data. Each service asks the policy (vae_inversee.lib.policy, with the
 actions of pathways.policy) and the workflow, validates everything, then writes atomically."""
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from certifications.models import Certification
 from pathways import tasks, workflow
 from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract
-from pathways.enums import AdmissibilityDecision, PathwayPhase
+from pathways.enums import AdmissibilityDecision, PathwayPhase, ProjectStatus
 from pathways.models import (
     Admissibility,
     Candidate,
@@ -17,6 +19,7 @@ from pathways.models import (
     Employer,
     Pathway,
     PathwayTransition,
+    Project,
     ProjectHolder,
     SupportOpinion,
 )
@@ -31,6 +34,8 @@ from vae_inversee.outbox.services import enqueue
 OUT_OF_SCOPE = "Ce parcours n'est pas dans votre périmètre."
 # Marks an argument left out (None means "no contract" where a contract may be removed).
 UNSET = object()
+# The key of the PostgreSQL advisory lock every pathway creation takes (the national ceiling).
+NATIONAL_CEILING_LOCK = 0x5641_4549
 CONTRACT_KEPT = "Le contrat enregistré ne peut pas être retiré ; modifiez-le, ou déclarez un abandon."
 
 
@@ -178,27 +183,102 @@ def _contract_errors(pathway, contract):
         raise ContractRefused(errors)
 
 
-@transaction.atomic
-def pathway_create(
-    *, acting_user, candidate, employer, certification, target_blocks=(), companion=None, contract=None
-) -> Pathway:
-    project_holder = _project_holder_of(acting_user, "pathway.create")
-    # Lock the project holder: two pathways created at once cannot both take the last place.
-    project_holder = ProjectHolder.objects.select_for_update().get(pk=project_holder.pk)
-    target_blocks = list(target_blocks)
-    _check_pathway_links(project_holder, candidate, employer, certification, target_blocks, companion)
-    opened = Pathway.objects.filter(project_holder=project_holder).count()
-    if opened >= project_holder.pathway_ceiling:
+def _project_for(project_holder, project):
+    """The accepted project of the holder the pathway opens in; when omitted, its only one with room."""
+    if project is not None:
+        if project.project_holder_id != project_holder.pk:
+            raise ValidationError({"project": ["Ce projet n'appartient pas à votre structure."]})
+        if project.status != ProjectStatus.ACCEPTED:
+            raise ValidationError(
+                {
+                    "project": [
+                        f"Le projet {project.reference} n'est pas accepté : aucun parcours ne peut y être ouvert."
+                    ]
+                }
+            )
+        return project
+    accepted = list(
+        Project.objects.accepted()
+        .filter(project_holder=project_holder)
+        .annotate(opened=Count("pathways"))
+        .order_by("pk")
+    )
+    with_room = [candidate for candidate in accepted if candidate.opened < candidate.granted_pathways]
+    if len(with_room) == 1 or (len(accepted) == 1 and not with_room):
+        # The only project with room; or the only one, full: its ceiling answers below, named.
+        return (with_room or accepted)[0]
+    if not accepted:
+        raise ValidationError(
+            {"project": ["Votre structure n'a aucun projet accepté : aucun parcours ne peut être ouvert."]}
+        )
+    if not with_room:
+        granted = sum(candidate.granted_pathways for candidate in accepted)
         raise ValidationError(
             {
-                "non_field_errors": [
-                    f"Le plafond de parcours de votre structure est atteint ({opened} sur "
-                    f"{project_holder.pathway_ceiling}, abandons compris)."
+                "project": [
+                    f"Les plafonds de tous vos projets acceptés sont atteints ({granted} parcours accordés, "
+                    "abandons compris)."
                 ]
             }
         )
+    raise ValidationError(
+        {"project": ["Votre structure a plusieurs projets acceptés : choisissez le projet du parcours."]}
+    )
+
+
+def _check_ceilings(project):
+    """Under locks: the project opens at most its grant, the experiment at most NATIONAL_PATHWAY_CEILING.
+
+    The project row is locked (select_for_update), and the national count by one lock every creation takes
+    (a PostgreSQL advisory lock; SQLite serialises writers anyway): of simultaneous creations exactly the
+    remaining room succeeds.
+    """
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if project.status != ProjectStatus.ACCEPTED:
+        raise ValidationError({"project": [f"Le projet {project.reference} n'est plus accepté."]})
+    opened = Pathway.objects.filter(project=project).count()
+    if opened >= project.granted_pathways:
+        raise ValidationError(
+            {
+                "project": [
+                    f"Le plafond du projet {project.reference} est atteint : {opened} parcours ouverts sur "
+                    f"{project.granted_pathways} accordés (abandons compris)."
+                ]
+            }
+        )
+    lock_national_count()
+    national = Pathway.objects.count()
+    if national >= settings.NATIONAL_PATHWAY_CEILING:
+        raise ValidationError(
+            {
+                "non_field_errors": [
+                    f"Le plafond national de l'expérimentation est atteint : {national} parcours ouverts sur "
+                    f"{settings.NATIONAL_PATHWAY_CEILING} (décret 2023-408)."
+                ]
+            }
+        )
+    return project
+
+
+def lock_national_count():
+    """One lock for every pathway creation, held until the transaction ends (PostgreSQL)."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NATIONAL_CEILING_LOCK])
+
+
+@transaction.atomic
+def pathway_create(
+    *, acting_user, candidate, employer, certification, target_blocks=(), companion=None, contract=None, project=None
+) -> Pathway:
+    project_holder = _project_holder_of(acting_user, "pathway.create")
+    target_blocks = list(target_blocks)
+    _check_pathway_links(project_holder, candidate, employer, certification, target_blocks, companion)
+    project = _check_ceilings(_project_for(project_holder, project))
     pathway = Pathway(
         project_holder=project_holder,
+        project=project,
         candidate=candidate,
         employer=employer,
         certification=certification,

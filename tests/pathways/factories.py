@@ -8,6 +8,7 @@ from decimal import Decimal
 import factory
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -15,8 +16,15 @@ from funding import services as funding_services
 from funding.models import FundingFile
 from funding.money import Amounts
 from pathways import services
-from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
-from pathways.models import Candidate, Contract, Employer, Pathway, ProjectHolder
+from pathways.enums import (
+    AdmissibilityDecision,
+    DocumentKind,
+    HighestQualification,
+    PathwayPhase,
+    ProjectPartnerRole,
+    ProjectStatus,
+)
+from pathways.models import Candidate, Contract, Employer, Pathway, Project, ProjectHolder, ProjectPartner
 from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_siret
 from tests.certifications.factories import CertificationFactory
 from vae_inversee.accounts.models import Organisation
@@ -48,11 +56,56 @@ def pdf_upload(name="piece.pdf", content=PDF_BYTES):
 class ProjectHolderFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProjectHolder
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory, kind="project_holder")
     laureate_reference = factory.Sequence(lambda n: f"AAP-VAEI-2023-{n:03d}")
-    pathway_ceiling = 50
     accepted_on = datetime.date(2023, 9, 1)
+
+    @factory.post_generation
+    def pathway_ceiling(self, create, extracted, **kwargs):
+        """One accepted project granting `pathway_ceiling` pathways (50 unless told; 0: no project)."""
+        if create and extracted != 0:
+            granted = 50 if extracted is None else extracted
+            ProjectFactory(project_holder=self, accepted=True, requested_pathways=granted, granted_pathways=granted)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    """A project application; `accepted=True` for an accepted project (by default a draft)."""
+
+    class Meta:
+        model = Project
+        skip_postgeneration_save = True
+
+    class Params:
+        accepted = factory.Trait(
+            status=ProjectStatus.ACCEPTED,
+            granted_pathways=factory.SelfAttribute("requested_pathways"),
+            decided_at=factory.LazyFunction(timezone.now),
+        )
+
+    project_holder = factory.SubFactory("tests.pathways.factories.ProjectHolderFactory", pathway_ceiling=0)
+    reference = factory.Sequence(lambda n: f"PRJ-2025-{n:04d}")
+    title = factory.Sequence(lambda n: f"Projet VAE inversée n° {n}")
+    summary = "Des parcours de VAE inversée dans les métiers en tension du territoire."
+    regions = factory.LazyFunction(lambda: ["53"])
+    sectors = "Aide à domicile, logistique"
+    requested_pathways = 10
+
+    @factory.post_generation
+    def certifications(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.certifications.set(extracted)
+
+
+class ProjectPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectPartner
+
+    project = factory.SubFactory(ProjectFactory)
+    name = factory.Sequence(lambda n: f"Partenaire {n}")
+    siret = factory.Sequence(lambda n: luhn_siret(7000 + n))
+    role = ProjectPartnerRole.COMPANION
 
 
 class CandidateFactory(factory.django.DjangoModelFactory):
@@ -87,6 +140,7 @@ class PathwayFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     project_holder = factory.SubFactory(ProjectHolderFactory)
+    project = factory.LazyAttribute(lambda o: o.project_holder.projects.accepted().order_by("pk").first())
     candidate = factory.SubFactory(CandidateFactory, project_holder=factory.SelfAttribute("..project_holder"))
     employer = factory.SubFactory(EmployerFactory, project_holder=factory.SelfAttribute("..project_holder"))
     certification = factory.SubFactory(CertificationFactory, vae_target=True, level=3)

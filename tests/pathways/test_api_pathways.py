@@ -148,8 +148,7 @@ def test_a_pathway_may_be_opened_without_contract_nor_companion(holder_user, par
 
 
 def test_the_ceiling_refuses_one_pathway_too_many(holder, holder_user, parts):
-    holder.pathway_ceiling = 2
-    holder.save()
+    holder.projects.update(requested_pathways=2, granted_pathways=2)
     PathwayFactory(project_holder=holder)
     abandoned = PathwayFactory(project_holder=holder)
     Pathway.objects.filter(pk=abandoned.pk).update(phase="abandoned", abandon_reason="Démission")
@@ -157,8 +156,12 @@ def test_the_ceiling_refuses_one_pathway_too_many(holder, holder_user, parts):
     response = api_as(holder_user).post(LIST_URL, create_payload(parts), format="json")
 
     assert response.status_code == 400
+    project = holder.projects.get()
     assert response.json() == {
-        "non_field_errors": ["Le plafond de parcours de votre structure est atteint (2 sur 2, abandons compris)."]
+        "project": [
+            f"Le plafond du projet {project.reference} est atteint : 2 parcours ouverts sur 2 accordés "
+            "(abandons compris)."
+        ]
     }
     assert Pathway.objects.count() == 2
 

@@ -55,8 +55,9 @@ def test_ceiling_counts_every_pathway_opened_abandoned_included(holder, holder_u
     new_pathway(holder, holder_user)
     with pytest.raises(ValidationError) as error:
         new_pathway(holder, holder_user)
-    assert error.value.message_dict["non_field_errors"] == [
-        "Le plafond de parcours de votre structure est atteint (2 sur 2, abandons compris)."
+    project = holder.projects.get()
+    assert error.value.message_dict["project"] == [
+        f"Le plafond du projet {project.reference} est atteint : 2 parcours ouverts sur 2 accordés (abandons compris)."
     ]
     assert Pathway.objects.filter(project_holder=holder).count() == 2
 

@@ -180,15 +180,15 @@ def test_invalid_pathway_shows_french_errors_and_saves_nothing(client, holder_se
 
 def test_ceiling_reached_is_shown_on_top(client, holder_setup):
     holder = holder_setup["holder"]
-    holder.pathway_ceiling = 1
-    holder.save()
+    holder.projects.update(requested_pathways=1, granted_pathways=1)
     PathwayFactory(project_holder=holder)
     certification = holder_setup["certification"]
     response = client.post(
         f"{reverse('pathways:create')}?certification={certification.pk}",
         {"candidate": holder_setup["candidate"].pk, "employer": holder_setup["employer"].pk},
     )
-    assert "Le plafond de parcours de votre structure est atteint (1 sur 1" in text(response)
+    project = holder.projects.get()
+    assert f"Le plafond du projet {project.reference} est atteint : 1 parcours ouverts sur 1 accordés" in text(response)
     assert Pathway.objects.count() == 1
 
 

@@ -32,6 +32,11 @@ class ProjectHolderSerializer(fields.ModelSerializer):
     pathways_opened = serializers.IntegerField(
         read_only=True, help_text="Parcours ouverts, abandons compris (ils comptent dans le plafond)."
     )
+    pathway_ceiling = serializers.IntegerField(
+        source="granted_ceiling",
+        read_only=True,
+        help_text="Plafond de parcours : la somme des parcours accordés par ses projets acceptés.",
+    )
 
     class Meta:
         model = ProjectHolder

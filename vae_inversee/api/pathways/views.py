@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from pathways import personal_data, services, workflow
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway, ProjectHolder
+from pathways.selectors import ceiling_subquery
 from vae_inversee.api.errors import validation_error_data
 from vae_inversee.api.parsers import MultiPartParser
 from vae_inversee.api.pathways.filters import PathwayFilter
@@ -84,7 +85,7 @@ class ProjectHolderViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             ProjectHolder.objects.visible_to(self.request.user)
             .select_related("organisation")
-            .annotate(pathways_opened=Count("pathways"))
+            .annotate(pathways_opened=Count("pathways"), granted_ceiling=ceiling_subquery())
             .order_by("organisation__name", "pk")
         )
 
