@@ -12,7 +12,7 @@ INDICATOR_HEADERS = ["Rubrique", "Libellé", "Valeur", "Complément"]
 PATHWAY_HEADERS = [
     "Référence", "Phase", "Porteur de projet", "Région", "Employeur", "SIRET", "OPCO", "Certification",
     "Niveau", "Candidat", "Date de naissance", "Début du contrat", "Fin du contrat", "Motif d'abandon",
-    "Créé le", "Dans la phase depuis", "Situation à la sortie", "Situation à six mois",
+    "Créé le", "Dans la phase depuis", "Projet", "Situation à la sortie", "Situation à six mois",
 ]  # fmt: skip
 FILTER_LABELS = {
     "created_from": "Ouverts à partir du",
@@ -36,10 +36,10 @@ def outcome_rows(outcomes) -> list[list]:
     for moment, words in MOMENTS.items():
         rate = outcomes[moment]["rate"]
         rows.append([f"Insertion {words}", "Ensemble", "" if rate is None else rate, _rate_text(outcomes[moment])])
-        for group, label in (("by_certification", "certification"), ("by_opco", "opco"), ("by_project", "project")):
+        for group, label in (("by_certification", "certification"), ("by_opco", "OPCO"), ("by_project", "projet")):
             for row in outcomes.get(group, []):
                 rows.append(
-                    [f"Insertion {words} par {'OPCO' if label == 'opco' else label}", row["label"] or row[label] or "—",
+                    [f"Insertion {words} par {label}", row["label"] or "—",
                      row[moment]["rate"] if row[moment]["rate"] is not None else "", _rate_text(row[moment])]
                 )  # fmt: skip
     rows += [
@@ -62,6 +62,11 @@ def indicator_rows(data) -> list[list]:
         ["Plafond des porteurs de projet", row["name"], row["count"], f"{row['ceiling_use']} % de {row['ceiling']}"]
         for row in data["by_project_holder"]
     ]
+    rows += [
+        ["Accord des projets", f"{row['reference'] or ''} — {row['title']}".strip(" —"), row["count"],
+         f"{row['use']} % de {row['granted']}"]
+        for row in data["by_project"]
+    ]  # fmt: skip
     national = data["national_ceiling"]
     rows.append(
         ["Plafond national", "Parcours ouverts", national["count"], f"{national['use']} % de {national['ceiling']}"]
@@ -87,7 +92,7 @@ def pathway_rows(pathways):
     """One row per pathway, read in chunks (never the whole table in memory)."""
     queryset = (
         pathways.select_related(
-            "project_holder__organisation", "employer__opco", "certification", "candidate", "contract"
+            "project_holder__organisation", "project", "employer__opco", "certification", "candidate", "contract"
         )
         .prefetch_related("outcomes")
         .order_by("pk")
@@ -103,6 +108,7 @@ def pathway_rows(pathways):
             contract.start_date if contract else "", contract.end_date if contract else "",
             pathway.abandon_reason, timezone.localtime(pathway.created_at).date(),
             timezone.localtime(pathway.phase_changed_at).date(),
+            (pathway.project.reference or pathway.project.title) if pathway.project_id else "",
             *(_situation(situations.get(moment)) for moment in OutcomeMoment.values),
         ]  # fmt: skip
 

@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Value, When
 from certifications.filters import LEVEL_CHOICES, NO_LEVEL
 from certifications.models import Certification
 from pathways.enums import PathwayPhase
-from pathways.models import Pathway, ProjectHolder
+from pathways.models import Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib.dates import out_of_range
 
@@ -74,6 +74,14 @@ class IndicatorFilter(django_filters.FilterSet):
         empty_label="Tous les porteurs",
         error_messages=_invalid_choice("un porteur de projet des parcours que vous voyez"),
     )
+    project = django_filters.ModelChoiceFilter(
+        field_name="project",
+        queryset=Project.objects.none(),
+        label="Projet",
+        help_text="Identifiant du projet accepté auquel appartient le parcours.",
+        empty_label="Tous les projets",
+        error_messages=_invalid_choice("un projet des parcours que vous voyez"),
+    )
     level = django_filters.ChoiceFilter(
         method="filter_level",
         choices=LEVEL_CHOICES,
@@ -98,6 +106,9 @@ class IndicatorFilter(django_filters.FilterSet):
             .select_related("organisation")
             .order_by("organisation__name", "pk")
         )
+        self.filters["project"].queryset = Project.objects.filter(pk__in=visible.values("project_id")).order_by(
+            "reference", "pk"
+        )
         self.filters["region"].extra["choices"] = lambda: [
             (region, region)
             for region in Organisation.objects.filter(pk__in=visible.values("project_holder_id"))
@@ -113,6 +124,7 @@ class IndicatorFilter(django_filters.FilterSet):
         labels = {
             "project_holder": lambda holder: holder.organisation.name,
             "certification": lambda certification: f"{certification.code} — {certification.title}",
+            "project": lambda project: f"{project.reference} — {project.title}" if project.reference else project.title,
         }
         for name, label in labels.items():
             if name in form.fields:
@@ -163,6 +175,7 @@ SORTS = {
     "reference": "reference",
     "phase": "phase_rank",
     "project_holder": "project_holder__organisation__name",
+    "project": "project__reference",
     "region": "project_holder__organisation__region",
     "opco": "employer__opco__code",
     "certification": "certification__code",
@@ -226,6 +239,6 @@ class SteeringFilter(IndicatorFilter):
         ordering = [f"-{column}", "-pk"] if descending else [column, "pk"]
         return (
             self.qs.annotate(phase_rank=PHASE_RANK)
-            .select_related("project_holder__organisation", "candidate", "employer__opco", "certification")
+            .select_related("project_holder__organisation", "project", "candidate", "employer__opco", "certification")
             .order_by(*ordering)
         )

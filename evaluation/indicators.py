@@ -17,7 +17,7 @@ from evaluation.models import Jury, JuryBlockResult, PathwayOutcome
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.models import FundingFile
 from pathways.enums import PHASE_ORDER, PathwayPhase
-from pathways.models import Pathway, PathwayTransition, ProjectHolder
+from pathways.models import Pathway, PathwayTransition, Project, ProjectHolder
 from pathways.selectors import ceiling_subquery
 
 ZERO = Decimal("0.00")
@@ -107,6 +107,11 @@ def outcome_rates(pathways) -> dict:
         .annotate(**counts)
         .order_by("pathway__employer__opco__code")
     )
+    projects = (
+        outcomes.values("pathway__project", "pathway__project__reference", "pathway__project__title")
+        .annotate(**counts)
+        .order_by("pathway__project__reference", "pathway__project")
+    )
     return {
         **_insertion(overall),
         "by_situation": [
@@ -129,7 +134,64 @@ def outcome_rates(pathways) -> dict:
             | _insertion(row)
             for row in opcos
         ],
+        "by_project": [
+            {
+                "project": row["pathway__project"],
+                "reference": row["pathway__project__reference"],
+                "label": _project_label(row["pathway__project__reference"], row["pathway__project__title"]),
+            }
+            | _insertion(row)
+            for row in projects
+        ],  # fmt: skip
     }
+
+
+def _project_label(reference, title):
+    return f"{reference} — {title}" if reference else title
+
+
+def _use(count, ceiling):
+    return round(100 * count / ceiling, 1) if ceiling else 0.0
+
+
+def project_grants(user, pathways, filtered) -> list[dict]:
+    """The use of each accepted project's grant: pathways opened (abandoned ones count) over pathways granted.
+
+    Within the filters, the pathways counted are the filtered ones; unfiltered, the accepted projects the
+    user sees without a pathway yet are listed too (at 0). Two queries.
+    """
+    rows = {
+        row["project"]: row
+        for row in pathways.values(
+            "project", "project__reference", "project__title", "project__granted_pathways",
+            "project__project_holder__organisation__name",
+        ).annotate(count=Count("pk", distinct=True)).order_by()
+    }  # fmt: skip
+    if not filtered:
+        for project in (
+            Project.objects.visible_to(user)
+            .accepted()
+            .exclude(pk__in=list(rows))
+            .select_related("project_holder__organisation")
+        ):
+            rows[project.pk] = {
+                "project": project.pk, "project__reference": project.reference, "project__title": project.title,
+                "project__granted_pathways": project.granted_pathways,
+                "project__project_holder__organisation__name": project.project_holder.organisation.name, "count": 0,
+            }  # fmt: skip
+    result = [
+        {
+            "project": row["project"],
+            "reference": row["project__reference"],
+            "title": row["project__title"],
+            "project_holder": row["project__project_holder__organisation__name"],
+            "granted": row["project__granted_pathways"] or 0,
+            "count": row["count"],
+            "use": _use(row["count"], row["project__granted_pathways"]),
+        }
+        for row in rows.values()
+    ]
+    return sorted(result, key=lambda row: (row["project_holder"] or "", row["reference"] or "", row["project"]))
 
 
 def compute(user, filters=None) -> dict:
@@ -182,6 +244,7 @@ def compute(user, filters=None) -> dict:
     )
     durations = phase_durations(pathways)
     insertion = outcome_rates(pathways)
+    grants = project_grants(user, pathways, filtered=filters is not None and bool(filters.active()))
 
     national_ceiling = settings.NATIONAL_PATHWAY_CEILING
     return {
@@ -206,10 +269,11 @@ def compute(user, filters=None) -> dict:
                 "name": row["name"],
                 "count": row["count"],
                 "ceiling": row["ceiling"],
-                "ceiling_use": round(100 * row["count"] / row["ceiling"], 1),
+                "ceiling_use": _use(row["count"], row["ceiling"]),
             }
             for row in holder_rows
         ],
+        "by_project": grants,
         "national_ceiling": {
             "ceiling": national_ceiling,
             "count": total,

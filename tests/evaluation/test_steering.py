@@ -18,7 +18,14 @@ from pathways import services as pathway_services
 from tests.accounts.factories import OrganisationFactory, UserFactory
 from tests.certifications.factories import CertificationFactory
 from tests.conftest import api_as
-from tests.pathways.factories import EmployerFactory, PathwayFactory, ProjectHolderFactory, show_to_opco, staff_of
+from tests.pathways.factories import (
+    EmployerFactory,
+    PathwayFactory,
+    ProjectFactory,
+    ProjectHolderFactory,
+    show_to_opco,
+    staff_of,
+)
 from vae_inversee.accounts.models import Organisation
 
 
@@ -330,10 +337,10 @@ def test_the_steering_list_query_count_does_not_grow(client, db, django_assert_n
         )
     client.force_login(UserFactory(role="ministry"))
     # * session, user, membership (the role)
-    # * choices of the filters: regions, OPCO, project holders, certifications
-    # * page count, page rows (holder, candidate, employer and OPCO, certification joined)
+    # * choices of the filters: regions, OPCO, project holders, projects, certifications
+    # * page count, page rows (holder, project, candidate, employer and OPCO, certification joined)
     # * the user's organisation (header), unread notifications (header)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(reverse("evaluation:steering_pathways"), {"sort": "opco"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)
@@ -343,3 +350,68 @@ def test_steering_filter_sorts_are_a_whitelist(world):
     ministry = world["ministry"]
     assert not SteeringFilter({"sort": "candidate__last_name"}, user=ministry).is_valid()
     assert SteeringFilter({"sort": "-level"}, user=ministry).is_valid()
+
+
+# ---- projects: the filter, the use of each grant ---------------------------------------------------------
+
+
+@pytest.fixture
+def projects(world):
+    """A second accepted project of the Breton holder (3 granted) with one pathway; a rejected project."""
+    breton = world["breton"]
+    second = ProjectFactory(project_holder=breton, accepted=True, requested_pathways=5, granted_pathways=3,
+                            reference="PRJ-2026-0099", title="Aide à domicile")  # fmt: skip
+    with on((5, 10)):
+        PathwayFactory(project_holder=breton, project=second, reference="VAEI-2026-000005")
+    ProjectFactory(project_holder=breton, status="rejected", decision_reason="Hors champ.", reference="PRJ-2026-0098")
+    first = world["pathways"]["a1"].project
+    return {"first": first, "second": second}
+
+
+def test_the_project_filter_on_the_three_doors(client, world, projects):
+    ministry, second = world["ministry"], projects["second"]
+    assert compute(ministry, filters_for(ministry, project=str(second.pk)))["total_pathways"] == 1
+    body = api_as(ministry).get("/api/v1/indicators/", {"project": second.pk}).json()
+    assert body["total_pathways"] == 1 and body["filters"] == {"project": str(second.pk)}
+    assert [row["reference"] for row in body["by_project"]] == ["PRJ-2026-0099"]
+    response = api_as(ministry).get("/api/v1/indicators/", {"project": 987654})
+    assert response.status_code == 400
+    assert response.json() == {"project": ["« 987654 » n'est pas un projet des parcours que vous voyez."]}
+    client.force_login(ministry)
+    response = client.get(reverse("evaluation:steering_pathways"), {"project": second.pk})
+    assert references(response) == ["VAEI-2026-000005"]
+    response = client.get(reverse("evaluation:pathways_export", args=["csv"]), {"project": second.pk})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in rows[1:]] == ["VAEI-2026-000005"] and rows[1][-3] == "PRJ-2026-0099"
+    # The OPCO is offered only the projects of the pathways it sees.
+    opco_filters = IndicatorFilter({"project": str(second.pk)}, user=world["opco"])
+    assert not opco_filters.is_valid()
+
+
+def test_the_use_of_each_project_grant(client, world, projects):
+    ministry, first, second = world["ministry"], projects["first"], projects["second"]
+    rows = {row["project"]: row for row in compute(ministry)["by_project"]}
+    # The Breton holder's first project: its two pathways (one abandoned) of 50 granted; the second 1 of 3.
+    assert (rows[first.pk]["count"], rows[first.pk]["granted"], rows[first.pk]["use"]) == (2, 50, 4.0)
+    assert (rows[second.pk]["count"], rows[second.pk]["granted"], rows[second.pk]["use"]) == (1, 3, 33.3)
+    # Only accepted projects; the Norman holder's project too (2 of 50).
+    assert len(rows) == 3
+    # An accepted project without a pathway yet is listed at 0 (unfiltered), not within a filter.
+    empty = ProjectFactory(
+        project_holder=world["breton"], accepted=True, requested_pathways=2, reference="PRJ-2026-0097"
+    )
+    rows = {row["project"]: row for row in compute(ministry)["by_project"]}
+    assert rows[empty.pk]["count"] == 0 and rows[empty.pk]["use"] == 0.0
+    assert empty.pk not in {
+        row["project"] for row in compute(ministry, filters_for(ministry, region="Bretagne"))["by_project"]
+    }
+    # The dashboard shows the table; the holder sees its own projects only.
+    client.force_login(world["breton_staff"])
+    html = client.get(reverse("evaluation:dashboard")).content.decode()
+    assert 'id="table-projets"' in html and "PRJ-2026-0099 — Aide à domicile" in html and "33,3" in html
+    assert {row["project"] for row in compute(world["breton_staff"])["by_project"]} == {first.pk, second.pk, empty.pk}
+    # Insertion by project, in the indicators and the export.
+    outcomes = compute(ministry)["outcomes"]["by_project"]
+    assert {row["project"]: row["exit"]["recorded"] for row in outcomes} == {
+        first.pk: 1, world["pathways"]["b1"].project_id: 1,
+    }  # fmt: skip

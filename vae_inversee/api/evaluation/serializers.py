@@ -74,6 +74,10 @@ class IndicatorsSerializer(fields.Serializer):
     by_region = serializers.ListField(child=serializers.DictField())
     by_level = serializers.ListField(child=serializers.DictField())
     by_project_holder = serializers.ListField(child=serializers.DictField())
+    by_project = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Utilisation de l'accord de chaque projet accepté : `count` parcours ouverts sur `granted` accordés.",
+    )
     national_ceiling = serializers.DictField()
     dropouts = serializers.ListField(child=serializers.DictField())
     jury_outcomes = serializers.ListField(child=serializers.DictField())
@@ -85,7 +89,7 @@ class IndicatorsSerializer(fields.Serializer):
         help_text=(
             "Taux d'insertion (en emploi chez le même employeur ou un autre) à la sortie (`exit`) et à six mois "
             "(`six_months`) : `recorded`, `employed`, `rate` (en %, null sans situation), au total et "
-            "`by_certification`, `by_opco` ; `by_situation` compte chaque situation."
+            "`by_certification`, `by_opco`, `by_project` ; `by_situation` compte chaque situation."
         )
     )
 

@@ -134,6 +134,7 @@ INDICATOR_PARAMETERS = [
     OpenApiParameter("region", OpenApiTypes.STR, description="Région du porteur de projet, telle qu'enregistrée."),
     OpenApiParameter("opco", OpenApiTypes.STR, description="Code de l'OPCO de l'employeur (ex. AKTO)."),
     OpenApiParameter("project_holder", OpenApiTypes.INT, description="Identifiant du porteur de projet."),
+    OpenApiParameter("project", OpenApiTypes.INT, description="Identifiant du projet accepté des parcours."),
     OpenApiParameter(
         "level",
         OpenApiTypes.STR,
@@ -157,7 +158,7 @@ class IndicatorsView(APIView):
         description=(
             "JSON par défaut ; `?format=csv` (séparateur ;, UTF-8 avec BOM) et `?format=xlsx` renvoient les mêmes "
             "chiffres en fichier, avec des en-têtes en français. Les filtres (période d'ouverture, région, OPCO, "
-            "porteur de projet, niveau) sont ceux du tableau de bord et s'appliquent à chaque chiffre, dans votre "
+            "porteur de projet, projet, niveau) sont ceux du tableau de bord et s'appliquent à chaque chiffre, dans votre "
             "périmètre ; une valeur invalide est une erreur 400 qui nomme le paramètre."
         ),
         responses={

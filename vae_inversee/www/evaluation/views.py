@@ -137,6 +137,7 @@ def _steering_list(request, template):
             ("reference", "Référence"),
             ("phase", "Phase"),
             ("project_holder", "Porteur de projet"),
+            ("project", "Projet"),
             ("region", "Région"),
             ("opco", "OPCO"),
             ("certification", "Certification"),
@@ -226,6 +227,13 @@ def _dashboard(request, filters):
             row | {"count_text": charts.format_number(row["count"]), "ceiling_text": charts.format_number(row["ceiling"]),
                    "use_text": charts.format_percent(use), "bar": charts.share(use, 100), "colour": colour}
         )  # fmt: skip
+    projects = [
+        row
+        | {"count_text": charts.format_number(row["count"]), "granted_text": charts.format_number(row["granted"]),
+           "use_text": charts.format_percent(row["use"]), "bar": charts.share(row["use"], 100),
+           "colour": charts.RED if row["use"] >= 100 else charts.ORANGE if row["use"] >= 80 else charts.BLUE_FRANCE}
+        for row in data["by_project"]
+    ]  # fmt: skip
     national = data["national_ceiling"]
     blocks = data["blocks"]
     abandoned = next(row["count"] for row in data["by_phase"] if row["phase"] == "abandoned")
@@ -264,6 +272,7 @@ def _dashboard(request, filters):
         "by_region": _counted(data["by_region"], total, lambda row: row["region"]),
         "by_level": _counted(data["by_level"], total, lambda row: row["label"]),
         "holders": holders,
+        "projects": projects,
         "dropouts": _counted(data["dropouts"], abandoned, lambda row: row["reason"] or "Motif non renseigné"),
         "durations": [
             row
