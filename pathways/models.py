@@ -673,7 +673,8 @@ class ProjectTransition(models.Model):
     class Meta:
         verbose_name = "décision sur un projet"
         verbose_name_plural = "journal des projets"
-        ordering = ["at", "id"]
+        # Insertion order: the log is append-only.
+        ordering = ["id"]
 
     def __str__(self):
         return f"{self.project} : {self.from_status} → {self.to_status}"

@@ -4,7 +4,8 @@ The phase changes are `pathways.workflow`; who sees what is `pathways.scopes`; t
 asks is `vae_inversee.lib.policy`.
 """
 
-from pathways.enums import OPEN_PHASES, PathwayPhase
+from pathways import projects_workflow
+from pathways.enums import OPEN_PHASES, PROJECT_EDITABLE_STATUSES, PathwayPhase, ProjectStatus
 from pathways.workflow import renewals
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import PLATFORM_ADMIN, Action, Condition, declare
@@ -164,4 +165,85 @@ declare(
         JURY_DATE_PHASES,
         subject="La date de jury",
     ),
+)
+
+
+# ---- projects (product.md section 10): one action per move of pathways.projects_workflow ----------------
+
+PROJECT_HOLDER_ONLY = "Seul le porteur de projet prépare et dépose ses projets."
+MINISTRY_ONLY = "Seul le pilotage national (DGEFP) instruit et décide des projets."
+
+
+def _project_status(project):
+    return project.status
+
+
+def _project_status_label(project):
+    return ProjectStatus(project.status).label.lower()
+
+
+def _project_state_refusal(project, move) -> str:
+    if project.status == ProjectStatus.DEEMED_REJECTED:
+        return (
+            f"Le délai de décision a expiré le {project.decision_deadline:%d/%m/%Y} : le silence gardé vaut refus, "
+            "aucune décision n'est plus possible sur ce projet."
+        )
+    return f"« {move.label} » n'est pas possible : le projet est « {_project_status_label(project)} »."
+
+
+def _project_move_action(move) -> Action:
+    """The move's roles and source statuses; another status is a conflict (someone moved it meanwhile)."""
+    return Action(
+        name=f"project.{move.name}",
+        roles=frozenset(move.roles),
+        role_refusal=PROJECT_HOLDER_ONLY if Role.PROJECT_HOLDER in move.roles else MINISTRY_ONLY,
+        states=move.sources,
+        state=_project_status,
+        state_refusal=lambda project, move=move: _project_state_refusal(project, move),
+        conflict=True,
+    )
+
+
+declare(
+    # Pages: the holder's projects, the Ministry's queue.
+    Action("project.view", frozenset({Role.PROJECT_HOLDER, Role.MINISTRY}), PAGE_REFUSED),
+    Action("project.holder_list", PROJECT_HOLDER, PAGE_REFUSED),
+    Action("project.review", frozenset({Role.MINISTRY}), MINISTRY_ONLY),
+    Action("project.create", PROJECT_HOLDER, PROJECT_HOLDER_ONLY),
+    Action(
+        "project.update",
+        PROJECT_HOLDER,
+        PROJECT_HOLDER_ONLY,
+        states=PROJECT_EDITABLE_STATUSES,
+        state=_project_status,
+        state_refusal=lambda project: (
+            f"Le projet est « {_project_status_label(project)} » : il ne peut plus être modifié."
+        ),
+        conflict=True,
+    ),
+    Action(
+        "project.document_add",
+        PROJECT_HOLDER,
+        PROJECT_HOLDER_ONLY,
+        states=PROJECT_EDITABLE_STATUSES,
+        state=_project_status,
+        state_refusal=lambda project: (
+            f"Le projet est « {_project_status_label(project)} » : aucune pièce ne peut plus être déposée."
+        ),
+        field="file",
+    ),
+    # A pathway opens in an accepted project only.
+    Action(
+        "pathway.open_in_project",
+        PROJECT_HOLDER,
+        HOLDER_STAFF_ONLY,
+        states=frozenset({ProjectStatus.ACCEPTED}),
+        state=_project_status,
+        state_refusal=lambda project: (
+            f"Le projet {project.reference} est « {_project_status_label(project)} » : seul un projet accepté "
+            "peut ouvrir des parcours."
+        ),
+        field="project",
+    ),
+    *(_project_move_action(move) for move in projects_workflow.MOVES if projects_workflow.PLATFORM not in move.roles),
 )

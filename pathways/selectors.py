@@ -224,3 +224,59 @@ def ceiling_subquery(holder_ref="pk"):
         .values("total")
     )
     return Coalesce(Subquery(grants), 0)
+
+
+# ---- projects ---------------------------------------------------------------------------------------------
+
+
+def projects_for_list(user):
+    """The projects a user sees, with the pathways each opened (one query for the page)."""
+    return (
+        Project.objects.visible_to(user)
+        .select_related("project_holder__organisation")
+        .annotate(opened=Count("pathways"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def filter_projects(queryset, *, status=None, region=None, q=None):
+    if status:
+        queryset = queryset.filter(status=status)
+    if region:
+        # JSON containment is not on SQLite: the code is matched quoted inside the stored list.
+        queryset = queryset.filter(regions__icontains=f'"{region}"')
+    if q and q.strip():
+        q = q.strip()
+        queryset = queryset.filter(
+            Q(reference__icontains=q) | Q(title__icontains=q) | Q(project_holder__organisation__name__icontains=q)
+        )
+    return queryset
+
+
+def project_queue(user):
+    """The Ministry's queue: what awaits a decision first (complete, by deadline), then the rest."""
+    return projects_for_list(user).order_by("status", "complete_at", "submitted_at", "id")
+
+
+def project_page(user):
+    return Project.objects.visible_to(user).select_related("project_holder__organisation", "decided_by")
+
+
+def project_page_related(project) -> dict:
+    return {
+        "partners": list(project.partners.all()),
+        "certifications": list(project.certifications.order_by("code")),
+        "documents": list(project.documents.select_related("uploaded_by")),
+        "timeline": list(project.transitions.select_related("by")),
+        "opened": project.pathways.count(),
+    }
+
+
+def accepted_projects_with_room(project_holder):
+    """The holder's accepted projects, each with `opened`; for the pathway form's choice."""
+    return (
+        Project.objects.accepted()
+        .filter(project_holder=project_holder)
+        .annotate(opened=Count("pathways"))
+        .order_by("pk")
+    )

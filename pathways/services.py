@@ -10,7 +10,7 @@ from django.utils import timezone
 from certifications.models import Certification
 from pathways import tasks, workflow
 from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract
-from pathways.enums import AdmissibilityDecision, PathwayPhase, ProjectStatus
+from pathways.enums import AdmissibilityDecision, PathwayPhase
 from pathways.models import (
     Admissibility,
     Candidate,
@@ -183,19 +183,12 @@ def _contract_errors(pathway, contract):
         raise ContractRefused(errors)
 
 
-def _project_for(project_holder, project):
+def _project_for(acting_user, project_holder, project):
     """The accepted project of the holder the pathway opens in; when omitted, its only one with room."""
     if project is not None:
         if project.project_holder_id != project_holder.pk:
             raise ValidationError({"project": ["Ce projet n'appartient pas à votre structure."]})
-        if project.status != ProjectStatus.ACCEPTED:
-            raise ValidationError(
-                {
-                    "project": [
-                        f"Le projet {project.reference} n'est pas accepté : aucun parcours ne peut y être ouvert."
-                    ]
-                }
-            )
+        policy.authorize(acting_user, "pathway.open_in_project", project)
         return project
     accepted = list(
         Project.objects.accepted()
@@ -226,7 +219,7 @@ def _project_for(project_holder, project):
     )
 
 
-def _check_ceilings(project):
+def _check_ceilings(acting_user, project):
     """Under locks: the project opens at most its grant, the experiment at most NATIONAL_PATHWAY_CEILING.
 
     The project row is locked (select_for_update), and the national count by one lock every creation takes
@@ -234,8 +227,7 @@ def _check_ceilings(project):
     remaining room succeeds.
     """
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if project.status != ProjectStatus.ACCEPTED:
-        raise ValidationError({"project": [f"Le projet {project.reference} n'est plus accepté."]})
+    policy.authorize(acting_user, "pathway.open_in_project", project)
     opened = Pathway.objects.filter(project=project).count()
     if opened >= project.granted_pathways:
         raise ValidationError(
@@ -275,7 +267,7 @@ def pathway_create(
     project_holder = _project_holder_of(acting_user, "pathway.create")
     target_blocks = list(target_blocks)
     _check_pathway_links(project_holder, candidate, employer, certification, target_blocks, companion)
-    project = _check_ceilings(_project_for(project_holder, project))
+    project = _check_ceilings(acting_user, _project_for(acting_user, project_holder, project))
     pathway = Pathway(
         project_holder=project_holder,
         project=project,

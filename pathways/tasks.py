@@ -1,8 +1,11 @@
+import datetime
+
 from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.models import Admissibility, Pathway, PathwayTransition
+from pathways import project_deadlines
+from pathways.models import Admissibility, Pathway, PathwayTransition, ProjectTransition
 from pathways.selectors import pathway_people
 from pathways.workflow import named
 from vae_inversee.notifications.enums import NotificationCategory
@@ -68,3 +71,28 @@ def notify_jury_session(self, pathway_id, session_date):
         link=_link(pathway),
     )
     return len(created)
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_project(self, transition_id):
+    """Tell the people a project's move concerns (pathways.project_deadlines.tell_move)."""
+    log = (
+        ProjectTransition.objects.select_related("project__project_holder__organisation")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if log is None:
+        return 0
+    return project_deadlines.tell_move(log)
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def project_deadlines_daily(self, today=None):
+    """Celery beat, every morning: implicit refusals the day after a deadline, reminders to the Ministry.
+
+    `today` (ISO date) for tests and replays; idempotent, so a second run the same day does nothing more.
+    """
+    day = datetime.date.fromisoformat(today) if today else timezone.localdate()
+    rejected = project_deadlines.projects_deem_rejected(day)
+    reminded = project_deadlines.deadline_reminders(day)
+    return {"deemed_rejected": len(rejected), "reminders": reminded}

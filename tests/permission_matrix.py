@@ -11,7 +11,15 @@ from evaluation.models import Assessment, Jury
 from funding.agreements import agreement_store
 from funding.models import FundingFile
 from pathways.enums import PathwayPhase
-from tests.pathways.factories import PathwayFactory, add_contract, record_jury, record_progress, staff_of, walk_to
+from tests.pathways.factories import (
+    PathwayFactory,
+    ProjectDocumentFactory,
+    add_contract,
+    record_jury,
+    record_progress,
+    staff_of,
+    walk_to,
+)
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.notifications.models import Notification
@@ -58,6 +66,9 @@ def world(opco_code):
         "jury": Jury.objects.get(pathway=judged),
         "certification": pathway.certification,
         "project_holder": pathway.project_holder,
+        # The accepted project the pathways opened in, with its fiche projet.
+        "project": pathway.project,
+        "project_document": ProjectDocumentFactory(project=pathway.project),
     }
     return staff, objects
 
@@ -96,6 +107,8 @@ OBJECT_OF = [
     ("jury-", "jury"),
     ("certification-", "certification"),
     ("project-holder-", "project_holder"),
+    ("projects:", "project"),
+    ("project-", "project"),
     ("auth-token-", "token"),
     ("", "pathway"),
 ]
@@ -114,7 +127,8 @@ def concrete(name, route, objects, owned):
     values = {}
     for parameter in parameters:
         if parameter in ("document_pk", "document_id"):
-            values[parameter] = objects["document"].pk
+            document = "project_document" if object_kind(name) == "project" else "document"
+            values[parameter] = objects[document].pk
         elif parameter == "file_format":
             values[parameter] = "csv"
         else:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = ["vae_inversee", "certifications", "pathways", "funding", "evaluation"]
 # Where the rules are stated: who may do what (policy), who sees what (scopes), the phase graph and
 # the guards other apps add to it (workflow).
-RULE_MODULES = {"policy.py", "scopes.py", "workflow.py"}
+RULE_MODULES = {"policy.py", "scopes.py", "workflow.py", "projects_workflow.py"}
 
 
 def product_files():

@@ -231,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # Projects left without a decision two months after their complete file: deemed rejected (pathways.tasks).
+    "daily-project-deadlines": {
+        "task": "pathways.tasks.project_deadlines_daily",
+        "schedule": crontab(hour=env.int("PROJECT_DEADLINES_HOUR", default=6), minute=15),
+    },
     # Personal data of pathways closed for longer than the retention period (evaluation.anonymisation).
     "daily-anonymisation": {
         "task": "evaluation.anonymisation_tasks.anonymise_expired_candidates",

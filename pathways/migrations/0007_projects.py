@@ -264,7 +264,7 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "décision sur un projet",
                 "verbose_name_plural": "journal des projets",
-                "ordering": ["at", "id"],
+                "ordering": ["id"],
             },
         ),
         migrations.AddField(

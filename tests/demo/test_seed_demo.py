@@ -1,3 +1,5 @@
+import datetime
+
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -5,8 +7,8 @@ from certifications.models import Certification
 from evaluation.enums import OutcomeSituation
 from evaluation.models import PathwayOutcome
 from evaluation.reminders import collect
-from pathways.enums import CLOSED_PHASES
-from pathways.models import Candidate, Employer, Pathway
+from pathways.enums import CLOSED_PHASES, ProjectStatus
+from pathways.models import Candidate, Employer, Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
 from vae_inversee.lib.dates import add_months
@@ -92,3 +94,21 @@ def test_demo_outcomes_in_every_situation_and_one_awaiting_its_six_month_record(
     count = PathwayOutcome.objects.count()
     seed_demo()
     assert PathwayOutcome.objects.count() == count
+
+
+def test_demo_projects_show_every_status_and_each_holder_has_room(db):
+    seed_demo()
+
+    assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
+    today = timezone.localdate()
+    for holder in ProjectHolder.objects.all():
+        accepted = list(Project.objects.accepted().filter(project_holder=holder))
+        assert len(accepted) == 1
+        assert accepted[0].pathways.count() < accepted[0].granted_pathways
+        assert holder.pathways.filter(project=accepted[0]).count() == holder.pathways.count()
+    complete = Project.objects.get(status=ProjectStatus.COMPLETE)
+    assert complete.decision_deadline >= today + datetime.timedelta(days=1)
+    assert complete.decision_deadline <= today + datetime.timedelta(days=4)
+    deemed = Project.objects.get(status=ProjectStatus.DEEMED_REJECTED)
+    assert deemed.transitions.last().by is None
+    assert Project.objects.filter(status=ProjectStatus.DRAFT).get().transitions.count() == 0

@@ -21,10 +21,20 @@ from pathways.enums import (
     DocumentKind,
     HighestQualification,
     PathwayPhase,
+    ProjectDocumentKind,
     ProjectPartnerRole,
     ProjectStatus,
 )
-from pathways.models import Candidate, Contract, Employer, Pathway, Project, ProjectHolder, ProjectPartner
+from pathways.models import (
+    Candidate,
+    Contract,
+    Employer,
+    Pathway,
+    Project,
+    ProjectDocument,
+    ProjectHolder,
+    ProjectPartner,
+)
 from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_siret
 from tests.certifications.factories import CertificationFactory
 from vae_inversee.accounts.models import Organisation
@@ -96,6 +106,19 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def certifications(self, create, extracted, **kwargs):
         if create and extracted:
             self.certifications.set(extracted)
+
+
+class ProjectDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProjectDocument
+
+    project = factory.SubFactory(ProjectFactory)
+    kind = ProjectDocumentKind.PROJECT_SHEET
+    file = factory.LazyFunction(lambda: pdf_upload("fiche-projet.pdf"))
+    original_name = "fiche-projet.pdf"
+    content_type = "application/pdf"
+    size = factory.LazyFunction(lambda: len(PDF_BYTES))
+    uploaded_by = factory.SubFactory(UserFactory, role="project_holder")
 
 
 class ProjectPartnerFactory(factory.django.DjangoModelFactory):

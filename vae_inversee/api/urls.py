@@ -8,6 +8,7 @@ from vae_inversee.api.certifications import CertificationViewSet
 from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet, PathwayOutcomesView
 from vae_inversee.api.funding.views import FundingFileViewSet
 from vae_inversee.api.pathways.views import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
+from vae_inversee.api.projects.views import ProjectViewSet
 
 
 class Router(DefaultRouter):
@@ -23,6 +24,7 @@ class Router(DefaultRouter):
 router = Router()
 router.register("certifications", CertificationViewSet, basename="certification")
 router.register("project-holders", ProjectHolderViewSet, basename="project-holder")
+router.register("projects", ProjectViewSet, basename="project")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("pathways", PathwayViewSet, basename="pathway")

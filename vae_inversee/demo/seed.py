@@ -28,14 +28,15 @@ from funding.money import Amounts
 from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
-from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase, ProjectStatus
-from pathways.models import Candidate, Employer, Pathway, Project, ProjectHolder, SmicRate
+from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
+from pathways.models import Candidate, Employer, Pathway, ProjectHolder, SmicRate
 from pathways.reference import load_smic_rates
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
 from vae_inversee.demo.outcomes import seed_outcomes
+from vae_inversee.demo.projects import seed_projects
 from vae_inversee.lib.pdf import render_pdf
 from vae_inversee.notifications.models import Notification
 
@@ -528,7 +529,7 @@ def _seed() -> list[str]:
         )
         report.tally("Candidats", created)
 
-    seed_projects(holders, ceilings, report)
+    seed_projects(holders, ceilings, report, {name: User.objects.get(email=HOLDER_STAFF[name]) for name in holders})
     created_pathways = _seed_pathways(holders)
     outcomes = seed_outcomes(holders)
     # The demo's history happened "in the past": its notifications are already read and mailed.
@@ -538,26 +539,6 @@ def _seed() -> list[str]:
     )
     report.append(f"Situations à l'issue des parcours : {outcomes} enregistrée(s)")
     return report.finish()
-
-
-def seed_projects(holders, ceilings, report):
-    """Each demo holder's accepted project, granting its ceiling (API clients may omit `project`)."""
-    for name, holder in holders.items():
-        project, created = Project.objects.get_or_create(
-            project_holder=holder,
-            status=ProjectStatus.ACCEPTED,
-            defaults={
-                "title": f"VAE inversée — {name}",
-                "summary": "Parcours de VAE inversée dans les métiers en tension du territoire.",
-                "regions": ["53"],
-                "requested_pathways": ceilings[name],
-                "granted_pathways": ceilings[name],
-                "decided_at": timezone.now(),
-            },
-        )
-        if created:
-            Project.objects.filter(pk=project.pk).update(reference=f"PRJ-{project.created_at:%Y}-{project.pk:04d}")
-        report.tally("Projets acceptés", created)
 
 
 def _demo_documents():

@@ -7,3 +7,4 @@ class NotificationCategory(models.TextChoices):
     ADMISSIBILITY = "admissibility", "Décisions de recevabilité"
     JURY = "jury", "Jurys (dates et résultats)"
     REMINDER = "reminder", "Rappels quotidiens"
+    PROJECT = "project", "Projets (candidatures à l'appel à projets)"

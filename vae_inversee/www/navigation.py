@@ -17,12 +17,14 @@ HOME_URL_NAMES = {
 # (label, URL name, the action that shows it; None: every user).
 NAVIGATION = [
     ("Mes parcours", "pathways:project_holder_home", "pathway.holder_queue"),
+    ("Mes projets", "projects:list", "project.holder_list"),
     ("Parcours accompagnés", "pathways:companion_home", "pathway.companion_queue"),
     ("Dossiers à instruire", "funding:opco_home", "funding_file.review"),
     ("Parcours de l'OPCO", "evaluation:opco_pathways", "steering.opco_pathways"),
     ("Recevabilités et jurys", "evaluation:certifier_home", "pathway.certifier_queue"),
     ("Pilotage national", "evaluation:ministry_home", "steering.home"),
     ("Parcours", "evaluation:steering_pathways", "steering.pathways"),
+    ("Projets à instruire", "projects:queue", "project.review"),
     ("Financements", "funding:ministry_list", "funding_file.list_all"),
     ("Indicateurs", "evaluation:dashboard", "indicators.dashboard"),
     ("Certifications", "certifications:list", None),

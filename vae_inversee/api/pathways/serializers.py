@@ -7,7 +7,16 @@ from rest_framework import serializers
 from certifications.models import Certification, SkillBlock
 from pathways import selectors, workflow
 from pathways.enums import AdmissibilityDecision, DocumentKind, PathwayPhase
-from pathways.models import Candidate, Contract, Document, Employer, Pathway, PathwayTransition, ProjectHolder
+from pathways.models import (
+    Candidate,
+    Contract,
+    Document,
+    Employer,
+    Pathway,
+    PathwayTransition,
+    Project,
+    ProjectHolder,
+)
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField, _related_messages
@@ -125,6 +134,15 @@ class PathwaySerializer(fields.ModelSerializer):
     project_holder = serializers.IntegerField(
         source="project_holder_id", read_only=True, help_text="Identifiant de l'organisation porteuse du parcours."
     )
+    project = VisibleRelatedField(
+        Project,
+        required=False,
+        help_text=(
+            "Identifiant d'un projet accepté de votre structure ; facultatif quand elle n'en a qu'un avec de la "
+            "place. Fixé à la création."
+        ),
+        error_messages=_related_messages("Aucun projet de votre structure ne porte l'identifiant {pk_value}."),
+    )
     candidate = VisibleRelatedField(
         Candidate,
         error_messages=_related_messages("Aucun candidat de votre structure ne porte l'identifiant {pk_value}."),
@@ -164,6 +182,7 @@ class PathwaySerializer(fields.ModelSerializer):
             "reference",
             "phase",
             "project_holder",
+            "project",
             "candidate",
             "employer",
             "certification",

@@ -292,6 +292,7 @@ class PathwayViewSet(
                 target_blocks=data.get("target_blocks", []),
                 companion=data.get("companion"),
                 contract=dict(contract) if contract is not None else None,
+                project=data.get("project"),
             )
         except services.ContractRefused as error:
             raise nested_contract_errors(error, everything=True)
@@ -304,6 +305,9 @@ class PathwayViewSet(
         serializer = self.get_serializer(pathway, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
+        project = data.pop("project", pathway.project)
+        if project != pathway.project:
+            raise exceptions.ValidationError({"project": ["Le projet d'un parcours est fixé à sa création."]})
         # Not sent: left as is; null: no contract (refused by the service once one is recorded).
         contract = data.pop("contract", services.UNSET)
         if contract is not services.UNSET and contract is not None:

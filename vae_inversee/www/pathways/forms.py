@@ -201,10 +201,26 @@ class PathwayForm(Form):
         help_text="Obligatoire pour passer en phase d'accompagnement.",
     )
 
-    def __init__(self, *args, user, certification, locked=False, **kwargs):
+    def __init__(self, *args, user, certification, locked=False, projects=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.certification = certification
         fields = self.fields
+        if projects is not None:
+            # Creation only: the accepted project the pathway opens in (fixed afterwards).
+            projects = list(projects)
+            with_room = [project for project in projects if project.opened < project.granted_pathways]
+            fields["project"] = forms.ModelChoiceField(
+                label="Projet",
+                queryset=selectors.accepted_projects_with_room(user.membership.organisation_id),
+                required=False,
+                empty_label="— Le seul projet accepté ayant encore de la place —",
+                initial=with_room[0].pk if len(with_room) == 1 else None,
+                help_text="Le projet accepté où le parcours est ouvert : il compte dans son nombre de parcours accordés.",
+            )
+            fields["project"].label_from_instance = lambda project: (
+                f"{project.reference} — {project.title} ({project.opened} ouverts sur {project.granted_pathways})"
+            )
+            self.order_fields(["project"])
         fields["candidate"].queryset = Candidate.objects.visible_to(user).order_by("last_name", "first_name")
         fields["employer"].queryset = Employer.objects.visible_to(user).order_by("name")
         fields["target_blocks"].queryset = selectors.active_blocks_of(certification)
@@ -226,6 +242,7 @@ class PathwayForm(Form):
             "certification": self.certification,
             "target_blocks": list(self.cleaned_data["target_blocks"]),
             "companion": self.cleaned_data["companion"],
+            **({"project": self.cleaned_data["project"]} if "project" in self.cleaned_data else {}),
         }
 
 

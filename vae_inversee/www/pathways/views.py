@@ -192,6 +192,7 @@ def pathway_create(request):
         user=request.user,
         certification=certification,
         initial={"target_blocks": [block.pk for block in selectors.active_blocks_of(certification)]},
+        projects=selectors.accepted_projects_with_room(request.user.membership.organisation_id),
     )
     if request.method == "POST" and form.is_valid():
         try:
