@@ -410,6 +410,11 @@ def test_the_use_of_each_project_grant(client, world, projects):
     html = client.get(reverse("evaluation:dashboard")).content.decode()
     assert 'id="table-projets"' in html and "PRJ-2026-0099 — Aide à domicile" in html and "33,3" in html
     assert {row["project"] for row in compute(world["breton_staff"])["by_project"]} == {first.pk, second.pk, empty.pk}
+    client.force_login(ministry)
+    response = client.get(reverse("evaluation:indicators_export", args=["csv"]))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
+    assert ["Accord des projets", "PRJ-2026-0099 — Aide à domicile", "1", "33.3 % de 3"] in rows
+    assert any(row[0] == "Insertion à la sortie par projet" for row in rows)
     # Insertion by project, in the indicators and the export.
     outcomes = compute(ministry)["outcomes"]["by_project"]
     assert {row["project"]: row["exit"]["recorded"] for row in outcomes} == {
