@@ -13,7 +13,11 @@ from pathways.models import (
     Employer,
     Pathway,
     PathwayTransition,
+    Project,
+    ProjectDocument,
     ProjectHolder,
+    ProjectPartner,
+    ProjectTransition,
     SmicRate,
     SupportOpinion,
 )
@@ -22,7 +26,7 @@ from vae_inversee.lib.admin import NoRevertHistoryAdmin, ReadOnlyAdmin, ReadOnly
 
 @admin.register(ProjectHolder)
 class ProjectHolderAdmin(NoRevertHistoryAdmin):
-    """Reference data: the laureates of the national call and the ceiling their notice grants."""
+    """Reference data: the laureates of the national call; their ceiling is the sum of their accepted grants."""
 
     list_display = ["organisation", "laureate_reference", "pathway_ceiling", "accepted_on"]
     list_select_related = ["organisation"]
@@ -128,6 +132,45 @@ class PathwayTransitionAdmin(ReadOnlyAdmin):
     list_filter = ["to_phase"]
     list_select_related = ["pathway", "by"]
     search_fields = ["pathway__reference"]
+
+
+class ProjectPartnerInline(ReadOnlyInline):
+    model = ProjectPartner
+    fields = ["name", "siret", "role"]
+
+
+class ProjectTransitionInline(ReadOnlyInline):
+    model = ProjectTransition
+    fields = ["name", "from_status", "to_status", "by", "at", "comment"]
+
+
+@admin.register(Project)
+class ProjectAdmin(ReadOnlyHistoryAdmin):
+    """Applications move only through their services (the holder's portal or API, the Ministry's decision)."""
+
+    list_display = ["reference", "title", "project_holder", "status", "requested_pathways", "granted_pathways"]
+    list_filter = ["status"]
+    list_select_related = ["project_holder__organisation"]
+    search_fields = ["reference", "title", "project_holder__organisation__name"]
+    inlines = [ProjectPartnerInline, ProjectTransitionInline]
+
+
+@admin.register(ProjectDocument)
+class ProjectDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["project", "kind", "original_name", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_filter = ["kind"]
+    list_select_related = ["project", "uploaded_by"]
+    exclude = ["file"]
+
+
+@admin.register(ProjectTransition)
+class ProjectTransitionAdmin(ReadOnlyAdmin):
+    """Append-only: visible, never edited nor deleted."""
+
+    list_display = ["project", "name", "from_status", "to_status", "by", "at"]
+    list_filter = ["to_status"]
+    list_select_related = ["project", "by"]
+    search_fields = ["project__reference"]
 
 
 @admin.register(SmicRate)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from funding.models import FundingFile
 from pathways.enums import PathwayPhase
-from pathways.models import Employer, Pathway, PathwayTransition, SupportOpinion
+from pathways.models import Employer, Pathway, PathwayTransition, ProjectTransition, SupportOpinion
 from tests.funding.factories import funded_pathway, submitted_file
 from tests.pathways.factories import PathwayFactory, walk_to
 from vae_inversee.accounts.models import Organisation
@@ -101,3 +101,23 @@ def test_a_workflow_model_offers_no_add_nor_delete(admin_client, db):
         == 403
     )
     assert Pathway.objects.filter(pk=pathway.pk).exists()
+
+
+def test_a_project_and_its_log_are_read_only_in_the_admin(admin_client, db):
+    pathway = PathwayFactory()
+    project = pathway.project
+    log = ProjectTransition.objects.create(
+        project=project, name="accept", from_status="complete", to_status="accepted", by=None, comment="Avis"
+    )
+    assert admin_client.get(change_url(project)).status_code == 200
+    response = admin_client.post(change_url(project), {"title": "Réécrit", "requested_pathways": "999"})
+    assert response.status_code == 403
+    assert admin_client.get(reverse("admin:pathways_project_add")).status_code == 403
+    assert admin_client.get(change_url(log)).status_code == 200
+    assert admin_client.post(change_url(log), {"comment": "Réécrit"}).status_code == 403
+    delete = reverse("admin:pathways_projecttransition_delete", args=[log.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    project.refresh_from_db()
+    log.refresh_from_db()
+    assert (project.title, log.comment) != ("Réécrit", "Réécrit")
+    assert ProjectTransition.objects.filter(pk=log.pk).exists()

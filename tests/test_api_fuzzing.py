@@ -12,6 +12,7 @@ import pytest
 import schemathesis
 from django.core import signals
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -21,9 +22,9 @@ from evaluation.models import Assessment, Jury, PathwayOutcome
 from funding.models import FundingFile
 from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Document, Employer, Pathway
+from pathways.models import Candidate, Document, Employer, Pathway, Project
 from tests.funding.factories import funded_pathway, submitted_file
-from tests.pathways.factories import PathwayFactory, record_jury, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, ProjectFactory, record_jury, staff_of, walk_to
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import ApiToken
 from vae_inversee.wsgi import application
@@ -48,6 +49,7 @@ REAL_IDS = {
     "juries": lambda: Jury.objects.values_list("pk", flat=True),
     "certifications": lambda: Certification.objects.values_list("pk", flat=True),
     "project-holders": lambda: Pathway.objects.values_list("project_holder_id", flat=True),
+    "projects": lambda: Project.objects.values_list("pk", flat=True),
     "tokens": lambda: ApiToken.objects.values_list("pk", flat=True),
 }
 
@@ -81,6 +83,10 @@ def tokens(db, settings, tmp_path):
     )
     third, _ = funded_pathway()
     submitted_file(third, staff_of(third))
+    # Projects in the holder's hands and in the Ministry's (besides the accepted ones of the pathways).
+    ProjectFactory(project_holder=pathway.project_holder)
+    ProjectFactory(project_holder=pathway.project_holder, status="submitted")
+    ProjectFactory(project_holder=pathway.project_holder, status="complete", complete_at=timezone.now())
     assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
     assert PathwayOutcome.objects.exists()
     return {role: account_services.api_token_issue(acting_user=staff[role])[1] for role in ROLES}

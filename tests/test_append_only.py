@@ -5,7 +5,7 @@ from django.db import IntegrityError, connection, transaction
 
 from funding.models import FundingFile
 from pathways.enums import PathwayPhase
-from pathways.models import PathwayTransition
+from pathways.models import PathwayTransition, ProjectTransition
 from tests.conftest import require_service
 from tests.funding.factories import funded_pathway, submitted_file
 from tests.pathways.factories import PathwayFactory, walk_to
@@ -91,3 +91,18 @@ def test_an_undecided_file_may_change(decided):
     draft = submitted_file(other_pathway, staff)
     FundingFile.objects.filter(pk=draft.pk).update(status="changes_requested", decision_reason="Devis")
     assert FundingFile.objects.get(pk=draft.pk).status == "changes_requested"
+
+
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE pathways_projecttransition SET comment = 'réécrit' WHERE id = %s",
+     "DELETE FROM pathways_projecttransition WHERE id = %s"],
+    ids=["update", "delete"],
+)  # fmt: skip
+def test_the_database_refuses_to_rewrite_the_project_log(sql):
+    require_postgresql()
+    project = PathwayFactory().project
+    log = ProjectTransition.objects.create(project=project, name="accept", from_status="complete", to_status="accepted")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, [log.pk])
+    assert ProjectTransition.objects.filter(pk=log.pk, comment="").exists()

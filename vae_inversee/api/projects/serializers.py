@@ -10,6 +10,15 @@ from vae_inversee.api import fields
 from vae_inversee.api.pathways.serializers import UserSummarySerializer
 
 
+class IdList(serializers.ManyRelatedField):
+    """A list of ids, and nothing else that iterates (an object is not a list)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
 class PartnerSerializer(fields.ModelSerializer):
     role = serializers.ChoiceField(choices=ProjectPartnerRole.choices, help_text="Rôle du partenaire dans le projet.")
 
@@ -29,11 +38,17 @@ class ProjectSerializer(fields.ModelSerializer):
         help_text="Codes INSEE des régions du projet (par exemple « 32 » pour les Hauts-de-France).",
         error_messages={"not_a_list": "Une liste de codes de région INSEE est attendue (reçu : {input_type})."},
     )
-    certifications = serializers.PrimaryKeyRelatedField(
-        many=True,
-        queryset=Certification.objects.all(),
+    certifications = IdList(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Certification.objects.all(),
+            error_messages={
+                "does_not_exist": "Aucune certification ne porte l'identifiant {pk_value}.",
+                "incorrect_type": "Identifiant invalide : un nombre entier est attendu.",
+            },
+        ),
         required=False,
         help_text="Identifiants des certifications visées, du catalogue.",
+        error_messages={"not_a_list": "Une liste d'identifiants de certifications est attendue (reçu : {input_type})."},
     )
     partners = PartnerSerializer(many=True, required=False, help_text="Les partenaires du projet.")
     decision_deadline = serializers.DateField(

@@ -2,6 +2,7 @@
 the projects are `visible_to(user)` (404 outside), and a role that may not act gets a 403 first."""
 
 from django.db.models import Count
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -11,7 +12,6 @@ from rest_framework.response import Response
 from pathways import project_services
 from pathways.models import Project
 from pathways.services import TransitionRefused
-from vae_inversee.api.pathways.serializers import TransitionRefusedSerializer
 from vae_inversee.api.permissions import ActionPermission
 from vae_inversee.api.projects.filters import ProjectFilter
 from vae_inversee.api.projects.serializers import (
@@ -27,8 +27,11 @@ from vae_inversee.api.schema import NOT_FOUND, WRITE_ERRORS, conflict
 
 ACTION_OPTIONS = {"filter_backends": [], "pagination_class": None}
 REFUSED = OpenApiResponse(
-    TransitionRefusedSerializer,
-    description="Action refusée : toutes les conditions non remplies (ou saisie invalide : carte des champs).",
+    OpenApiTypes.OBJECT,
+    description=(
+        'Saisie invalide : une carte des champs ({"champ": ["message", ...]}) ; ou action refusée : `detail` et '
+        "la liste complète `unmet` des conditions non remplies."
+    ),
     examples=[
         OpenApiExample(
             "Conditions non remplies",
