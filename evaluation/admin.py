@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult
+from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult, PathwayOutcome
 from vae_inversee.lib.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin, ReadOnlyInline
 
 
@@ -34,3 +34,13 @@ class AcquiredBlockAdmin(ReadOnlyAdmin):
     list_display = ["candidate", "skill_block", "acquired_on", "jury"]
     list_select_related = ["candidate", "skill_block", "jury"]
     search_fields = ["candidate__last_name", "skill_block__code"]
+
+
+@admin.register(PathwayOutcome)
+class PathwayOutcomeAdmin(ReadOnlyAdmin):
+    """Recorded by the project holder once the pathway has ended (portal or API)."""
+
+    list_display = ["pathway", "at", "situation", "contract_type", "recorded_at", "recorded_by"]
+    list_filter = ["at", "situation", "contract_type"]
+    list_select_related = ["pathway", "recorded_by"]
+    search_fields = ["pathway__reference"]

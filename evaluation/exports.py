@@ -5,19 +5,55 @@ The doors write them as CSV or XLSX with vae_inversee.lib.spreadsheets.
 
 from django.utils import timezone
 
+from evaluation.enums import OutcomeMoment
 from pathways.enums import PathwayPhase
 
 INDICATOR_HEADERS = ["Rubrique", "Libellé", "Valeur", "Complément"]
 PATHWAY_HEADERS = [
     "Référence", "Phase", "Porteur de projet", "Région", "Employeur", "SIRET", "OPCO", "Certification",
     "Niveau", "Candidat", "Date de naissance", "Début du contrat", "Fin du contrat", "Motif d'abandon",
-    "Créé le", "Dans la phase depuis",
+    "Créé le", "Dans la phase depuis", "Projet", "Situation à la sortie", "Situation à six mois",
 ]  # fmt: skip
+FILTER_LABELS = {
+    "created_from": "Ouverts à partir du",
+    "created_to": "Ouverts jusqu'au",
+    "region": "Région",
+    "opco": "OPCO",
+    "project_holder": "Porteur de projet",
+    "level": "Niveau de certification",
+    "project": "Projet",
+}
+MOMENTS = {"exit": "à la sortie", "six_months": "à six mois"}
+
+
+def _rate_text(figures):
+    rate = f"{figures['rate']} %".replace(".", ",") if figures["rate"] is not None else "—"
+    return f"{rate} ({figures['employed']} en emploi sur {figures['recorded']} situation(s) enregistrée(s))"
+
+
+def outcome_rows(outcomes) -> list[list]:
+    rows = []
+    for moment, words in MOMENTS.items():
+        rate = outcomes[moment]["rate"]
+        rows.append([f"Insertion {words}", "Ensemble", "" if rate is None else rate, _rate_text(outcomes[moment])])
+        for group, label in (("by_certification", "certification"), ("by_opco", "OPCO"), ("by_project", "projet")):
+            for row in outcomes.get(group, []):
+                rows.append(
+                    [f"Insertion {words} par {label}", row["label"] or "—",
+                     row[moment]["rate"] if row[moment]["rate"] is not None else "", _rate_text(row[moment])]
+                )  # fmt: skip
+    rows += [
+        [f"Situations {MOMENTS[row['at']]}", row["label"], row["count"], ""]
+        for row in outcomes["by_situation"]
+        if row["count"]
+    ]
+    return rows
 
 
 def indicator_rows(data) -> list[list]:
     """The indicators flattened into rows: (section, label, value, extra)."""
-    rows = [["Ensemble", "Parcours", data["total_pathways"], ""]]
+    rows = [["Filtres", FILTER_LABELS.get(name, name), value, ""] for name, value in data.get("filters", {}).items()]
+    rows.append(["Ensemble", "Parcours", data["total_pathways"], ""])
     rows += [["Parcours par phase", row["label"], row["count"], ""] for row in data["by_phase"]]
     rows += [["Parcours par OPCO", row["label"] or "—", row["count"], row["opco"] or ""] for row in data["by_opco"]]
     rows += [["Parcours par région", row["region"], row["count"], ""] for row in data["by_region"]]
@@ -26,6 +62,11 @@ def indicator_rows(data) -> list[list]:
         ["Plafond des porteurs de projet", row["name"], row["count"], f"{row['ceiling_use']} % de {row['ceiling']}"]
         for row in data["by_project_holder"]
     ]
+    rows += [
+        ["Accord des projets", f"{row['reference'] or ''} — {row['title']}".strip(" —"), row["count"],
+         f"{row['use']} % de {row['granted']}"]
+        for row in data["by_project"]
+    ]  # fmt: skip
     national = data["national_ceiling"]
     rows.append(
         ["Plafond national", "Parcours ouverts", national["count"], f"{national['use']} % de {national['ceiling']}"]
@@ -44,16 +85,21 @@ def indicator_rows(data) -> list[list]:
         rows.append(["Financement accordé (€)", row["label"], row["approved"], ""])
     rows.append(["Financement demandé (€)", "Total", data["funding"]["requested_total"], ""])
     rows.append(["Financement accordé (€)", "Total", data["funding"]["approved_total"], ""])
-    return rows
+    return rows + outcome_rows(data["outcomes"])
 
 
 def pathway_rows(pathways):
     """One row per pathway, read in chunks (never the whole table in memory)."""
-    queryset = pathways.select_related(
-        "project_holder__organisation", "employer__opco", "certification", "candidate", "contract"
-    ).order_by("pk")
+    queryset = (
+        pathways.select_related(
+            "project_holder__organisation", "project", "employer__opco", "certification", "candidate", "contract"
+        )
+        .prefetch_related("outcomes")
+        .order_by("pk")
+    )
     for pathway in queryset.iterator(chunk_size=500):
         contract = getattr(pathway, "contract", None)
+        situations = {outcome.at: outcome for outcome in pathway.outcomes.all()}
         yield [
             pathway.reference, PathwayPhase(pathway.phase).label, pathway.project_holder.organisation.name,
             pathway.project_holder.organisation.region, pathway.employer.name, pathway.employer.siret,
@@ -62,4 +108,14 @@ def pathway_rows(pathways):
             contract.start_date if contract else "", contract.end_date if contract else "",
             pathway.abandon_reason, timezone.localtime(pathway.created_at).date(),
             timezone.localtime(pathway.phase_changed_at).date(),
+            (pathway.project.reference or pathway.project.title) if pathway.project_id else "",
+            *(_situation(situations.get(moment)) for moment in OutcomeMoment.values),
         ]  # fmt: skip
+
+
+def _situation(outcome) -> str:
+    if outcome is None:
+        return ""
+    if outcome.contract_type:
+        return f"{outcome.get_situation_display()} ({outcome.get_contract_type_display()})"
+    return outcome.get_situation_display()

@@ -12,12 +12,12 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRe
 from django.utils import timezone
 
 from certifications.enums import Level
-from evaluation.enums import JuryOutcome
-from evaluation.models import Jury, JuryBlockResult
+from evaluation.enums import EMPLOYED_SITUATIONS, JuryOutcome, OutcomeMoment, OutcomeSituation
+from evaluation.models import Jury, JuryBlockResult, PathwayOutcome
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.models import FundingFile
 from pathways.enums import PHASE_ORDER, PathwayPhase
-from pathways.models import Pathway, PathwayTransition, ProjectHolder
+from pathways.models import Pathway, PathwayTransition, Project, ProjectHolder
 from pathways.selectors import ceiling_subquery
 
 ZERO = Decimal("0.00")
@@ -68,8 +68,135 @@ def phase_durations(pathways):
     return result
 
 
-def compute(user) -> dict:
-    pathways = Pathway.objects.visible_to(user)
+def _rate(employed, recorded):
+    return round(100 * employed / recorded, 1) if recorded else None
+
+
+def _insertion(row) -> dict:
+    """One breakdown row's rates at exit and at six months: employed over recorded (None when none)."""
+    return {
+        moment: {
+            "recorded": row[f"{moment}_recorded"],
+            "employed": row[f"{moment}_employed"],
+            "rate": _rate(row[f"{moment}_employed"], row[f"{moment}_recorded"]),
+        }
+        for moment in OutcomeMoment.values
+    }
+
+
+def outcome_rates(pathways) -> dict:
+    """Insertion rates at exit and at six months (employed = same or other employer, over the recorded
+    situations), overall and by certification and by OPCO: one aggregate query each."""
+    outcomes = PathwayOutcome.objects.filter(pathway__in=pathways.order_by().values("pk"))
+    counts = {}
+    for moment in OutcomeMoment.values:
+        counts[f"{moment}_recorded"] = Count("pk", filter=Q(at=moment))
+        counts[f"{moment}_employed"] = Count("pk", filter=Q(at=moment, situation__in=sorted(EMPLOYED_SITUATIONS)))
+    overall = outcomes.aggregate(**counts)
+    by_situation = {
+        (row["at"], row["situation"]): row["count"]
+        for row in outcomes.values("at", "situation").annotate(count=Count("pk")).order_by()
+    }
+    certifications = (
+        outcomes.values("pathway__certification__code", "pathway__certification__title")
+        .annotate(**counts)
+        .order_by("pathway__certification__code")
+    )
+    opcos = (
+        outcomes.values("pathway__employer__opco__code", "pathway__employer__opco__name")
+        .annotate(**counts)
+        .order_by("pathway__employer__opco__code")
+    )
+    projects = (
+        outcomes.values("pathway__project", "pathway__project__reference", "pathway__project__title")
+        .annotate(**counts)
+        .order_by("pathway__project__reference", "pathway__project")
+    )
+    return {
+        **_insertion(overall),
+        "by_situation": [
+            {
+                "at": moment.value,
+                "situation": situation.value,
+                "label": situation.label,
+                "count": by_situation.get((moment.value, situation.value), 0),
+            }
+            for moment in OutcomeMoment
+            for situation in OutcomeSituation
+        ],
+        "by_certification": [
+            {"certification": row["pathway__certification__code"], "label": row["pathway__certification__title"]}
+            | _insertion(row)
+            for row in certifications
+        ],
+        "by_opco": [
+            {"opco": row["pathway__employer__opco__code"], "label": row["pathway__employer__opco__name"]}
+            | _insertion(row)
+            for row in opcos
+        ],
+        "by_project": [
+            {
+                "project": row["pathway__project"],
+                "reference": row["pathway__project__reference"],
+                "label": _project_label(row["pathway__project__reference"], row["pathway__project__title"]),
+            }
+            | _insertion(row)
+            for row in projects
+        ],  # fmt: skip
+    }
+
+
+def _project_label(reference, title):
+    return f"{reference} — {title}" if reference else title
+
+
+def _use(count, ceiling):
+    return round(100 * count / ceiling, 1) if ceiling else 0.0
+
+
+def project_grants(user, pathways, filtered) -> list[dict]:
+    """The use of each accepted project's grant: pathways opened (abandoned ones count) over pathways granted.
+
+    Within the filters, the pathways counted are the filtered ones; unfiltered, the accepted projects the
+    user sees without a pathway yet are listed too (at 0). Two queries.
+    """
+    rows = {
+        row["project"]: row
+        for row in pathways.values(
+            "project", "project__reference", "project__title", "project__granted_pathways",
+            "project__project_holder__organisation__name",
+        ).annotate(count=Count("pk", distinct=True)).order_by()
+    }  # fmt: skip
+    if not filtered:
+        for project in (
+            Project.objects.visible_to(user)
+            .accepted()
+            .exclude(pk__in=list(rows))
+            .select_related("project_holder__organisation")
+        ):
+            rows[project.pk] = {
+                "project": project.pk, "project__reference": project.reference, "project__title": project.title,
+                "project__granted_pathways": project.granted_pathways,
+                "project__project_holder__organisation__name": project.project_holder.organisation.name, "count": 0,
+            }  # fmt: skip
+    result = [
+        {
+            "project": row["project"],
+            "reference": row["project__reference"],
+            "title": row["project__title"],
+            "project_holder": row["project__project_holder__organisation__name"],
+            "granted": row["project__granted_pathways"] or 0,
+            "count": row["count"],
+            "use": _use(row["count"], row["project__granted_pathways"]),
+        }
+        for row in rows.values()
+    ]
+    return sorted(result, key=lambda row: (row["project_holder"] or "", row["reference"] or "", row["project"]))
+
+
+def compute(user, filters=None) -> dict:
+    """The indicators of the pathways `user` may see, within `filters` (a valid evaluation.filters.IndicatorFilter)."""
+    pathways = filters.pathways() if filters is not None else Pathway.objects.visible_to(user)
     by_phase = _counts(pathways, "phase")
     total = sum(by_phase.values())
 
@@ -90,7 +217,7 @@ def compute(user) -> dict:
          "ceiling": row["ceiling"], "count": row["count"]}
         for row in holders
     ]  # fmt: skip
-    if not holder_rows:
+    if not holder_rows and not (filters is not None and filters.active()):
         # A project holder sees its own ceiling even before its first pathway.
         holder_rows = [
             {"pk": holder.pk, "name": holder.organisation.name, "ceiling": holder.pathway_ceiling, "count": 0}
@@ -108,7 +235,7 @@ def compute(user) -> dict:
         assessed=Count("pk"), validated=Count("pk", filter=Q(validated=True))
     )
     # The files the user may see (an OPCO: not the drafts, nor the files addressed to another OPCO).
-    files = FundingFile.objects.visible_to(user)
+    files = FundingFile.objects.visible_to(user).filter(pathway__in=pathways.order_by().values("pk"))
     funding_sums = files.aggregate(
         **{f"requested_{c}": Sum(f"requested_{c}") for c in CATEGORIES},
         **{f"approved_{c}": Sum(f"approved_{c}", filter=Q(status=FundingStatus.APPROVED)) for c in CATEGORIES},
@@ -116,6 +243,8 @@ def compute(user) -> dict:
         approved_files=Count("pk", filter=Q(status=FundingStatus.APPROVED)),
     )
     durations = phase_durations(pathways)
+    insertion = outcome_rates(pathways)
+    grants = project_grants(user, pathways, filtered=filters is not None and bool(filters.active()))
 
     national_ceiling = settings.NATIONAL_PATHWAY_CEILING
     return {
@@ -140,11 +269,11 @@ def compute(user) -> dict:
                 "name": row["name"],
                 "count": row["count"],
                 "ceiling": row["ceiling"],
-                # A holder whose projects are not accepted yet has no ceiling: nothing used of nothing.
-                "ceiling_use": round(100 * row["count"] / row["ceiling"], 1) if row["ceiling"] else 0.0,
+                "ceiling_use": _use(row["count"], row["ceiling"]),
             }
             for row in holder_rows
         ],
+        "by_project": grants,
         "national_ceiling": {
             "ceiling": national_ceiling,
             "count": total,
@@ -165,6 +294,8 @@ def compute(user) -> dict:
             }
             for phase in PHASE_ORDER[:-1]
         ],
+        "filters": filters.echo() if filters is not None else {},
+        "outcomes": insertion,
         "funding": {
             "files": funding_sums["files"],
             "approved_files": funding_sums["approved_files"],

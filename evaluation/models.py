@@ -4,7 +4,15 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from evaluation import scopes
-from evaluation.enums import ASSESSMENT_MOMENTS, JuryOutcome, ProgressLevel
+from evaluation.enums import (
+    ASSESSMENT_MOMENTS,
+    EMPLOYED_SITUATIONS,
+    JuryOutcome,
+    OutcomeContractType,
+    OutcomeMoment,
+    OutcomeSituation,
+    ProgressLevel,
+)
 from vae_inversee.lib.dates import validate_plausible_date
 
 
@@ -167,3 +175,57 @@ class AcquiredBlock(models.Model):
 
     def __str__(self):
         return f"{self.candidate} — {self.skill_block.code}"
+
+
+class PathwayOutcome(models.Model):
+    """The person's situation once the pathway has ended (product.md section 8): at exit, then six months on.
+
+    One record per moment; a contract type when employed (same or other employer), none otherwise.
+    """
+
+    pathway = models.ForeignKey(
+        "pathways.Pathway", on_delete=models.CASCADE, related_name="outcomes", verbose_name="parcours"
+    )
+    at = models.CharField("moment", max_length=12, choices=OutcomeMoment)
+    situation = models.CharField("situation", max_length=20, choices=OutcomeSituation)
+    contract_type = models.CharField("type de contrat", max_length=10, choices=OutcomeContractType, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="enregistré par"
+    )
+    recorded_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    objects = ScopedByPathwayQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "situation à l'issue du parcours"
+        verbose_name_plural = "situations à l'issue des parcours"
+        ordering = ["pathway", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pathway", "at"],
+                name="evaluation_pathwayoutcome_one_per_moment",
+                violation_error_message="La situation de la personne à ce moment est déjà enregistrée.",
+            ),
+            models.CheckConstraint(
+                condition=Q(at__in=OutcomeMoment.values) & Q(situation__in=OutcomeSituation.values),
+                name="evaluation_pathwayoutcome_values_valid",
+                violation_error_message="Moment ou situation inconnus.",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(situation__in=sorted(EMPLOYED_SITUATIONS), contract_type__in=OutcomeContractType.values)
+                    | (~Q(situation__in=sorted(EMPLOYED_SITUATIONS)) & Q(contract_type=""))
+                ),
+                name="evaluation_pathwayoutcome_contract_iff_employed",
+                violation_error_message=(
+                    "Le type de contrat est obligatoire pour une personne en emploi, et sans objet sinon."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pathway} — {self.get_at_display()} : {self.get_situation_display()}"
+
+    @property
+    def employed(self) -> bool:
+        return self.situation in EMPLOYED_SITUATIONS

@@ -2,7 +2,7 @@
 reads the indicators; declared once, asked through vae_inversee.lib.policy."""
 
 from evaluation.workflow import current_attempt
-from pathways.enums import PathwayPhase
+from pathways.enums import CLOSED_PHASES, PathwayPhase
 from pathways.policy import PAGE_REFUSED, phase_action
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import Condition, declare
@@ -44,4 +44,16 @@ declare(
     phase_action("indicators.view", {Role.MINISTRY, Role.PROJECT_HOLDER, Role.OPCO}, PAGE_REFUSED),
     phase_action("indicators.dashboard", {Role.PROJECT_HOLDER, Role.OPCO}, PAGE_REFUSED),
     phase_action("steering.home", {Role.MINISTRY}, PAGE_REFUSED),
+    # The browsable lists of the national steering: every pathway (Ministry), those of its scope (OPCO).
+    phase_action("steering.pathways", {Role.MINISTRY}, PAGE_REFUSED),
+    phase_action("steering.opco_pathways", {Role.OPCO}, PAGE_REFUSED),
+    # The person's situation once the pathway has ended (product.md section 8).
+    phase_action(
+        "outcome.record",
+        {Role.PROJECT_HOLDER},
+        "Seul le porteur de projet enregistre la situation de la personne à l'issue du parcours.",
+        CLOSED_PHASES,
+        state_refusal="La situation de la personne s'enregistre une fois le parcours terminé ou abandonné.",
+        field="at",
+    ),
 )

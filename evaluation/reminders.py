@@ -7,13 +7,16 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from evaluation.models import Assessment
+from evaluation.enums import SIX_MONTHS, OutcomeMoment
+from evaluation.models import Assessment, PathwayOutcome
+from evaluation.outcomes import six_months_due_on
 from funding.enums import FundingStatus
 from funding.models import FundingFile
-from pathways.enums import PathwayPhase
+from pathways.enums import CLOSED_PHASES, PathwayPhase
 from pathways.models import Pathway
 from pathways.selectors import people_concerned
 from vae_inversee.accounts.models import User
+from vae_inversee.lib.dates import add_months
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.services import notify
 
@@ -21,6 +24,8 @@ FUNDING_UNDECIDED_DAYS = 15
 CONTRACT_ENDING_DAYS = 30
 JURY_COMING_DAYS = 7
 NO_PROGRESS_DAYS = 60
+# The six-month situation is asked on the day it falls due, then every week for this many weeks.
+OUTCOME_REMINDER_WEEKS = 8
 
 
 def collect(today: datetime.date) -> dict[int, list[str]]:
@@ -108,7 +113,36 @@ def collect(today: datetime.date) -> dict[int, list[str]]:
             f"{pathway.reference} ({pathway.candidate})."
         ),
     )
+    # Six months after the end, the project holder is asked the person's situation again (weekly, for a while).
+    latest_end = add_months(today, -SIX_MONTHS)
+    earliest_end = add_months(today - datetime.timedelta(weeks=OUTCOME_REMINDER_WEEKS), -SIX_MONTHS)
+    recorded = PathwayOutcome.objects.filter(pathway=OuterRef("pk"), at=OutcomeMoment.SIX_MONTHS)
+    ended = (
+        Pathway.objects.filter(
+            phase__in=CLOSED_PHASES,
+            # A day's margin each side for the time zone; the exact day is checked below.
+            phase_changed_at__date__gte=earliest_end - datetime.timedelta(days=1),
+            phase_changed_at__date__lte=latest_end + datetime.timedelta(days=1),
+        )
+        .filter(~Exists(recorded))
+        .select_related("candidate")
+    )
+    due = [pathway.pk for pathway in ended if _outcome_asked_on(pathway, today)]
+    tell_pathway_people(
+        Pathway.objects.filter(pk__in=due).select_related("candidate").order_by("phase_changed_at", "pk"),
+        lambda pathway: (
+            f"Six mois après la fin du parcours {pathway.reference} ({pathway.candidate}), indiquez la situation "
+            f"de la personne (emploi, formation, recherche d'emploi…)."
+        ),
+        companion=False,
+    )
     return items
+
+
+def _outcome_asked_on(pathway, today) -> bool:
+    """The six-month situation is asked the day it falls due, then each week after, for a few weeks."""
+    late = (today - six_months_due_on(pathway)).days
+    return 0 <= late <= 7 * OUTCOME_REMINDER_WEEKS and late % 7 == 0
 
 
 def send_digests(today: datetime.date | None = None) -> int:

@@ -3,7 +3,7 @@ number of queries whatever the number of records."""
 
 from django.db.models import Prefetch
 
-from evaluation.models import AcquiredBlock, JuryBlockResult
+from evaluation.models import AcquiredBlock, JuryBlockResult, PathwayOutcome
 
 
 def progress_by_block(pathway, target_blocks) -> list[dict]:
@@ -51,3 +51,8 @@ def acquired_blocks_of(candidate) -> list:
         .select_related("skill_block__certification", "jury__pathway")
         .order_by("acquired_on", "skill_block__code")
     )
+
+
+def outcomes_of(pathway) -> list:
+    """The person's recorded situations after the pathway, exit first (one query)."""
+    return list(PathwayOutcome.objects.filter(pathway=pathway).select_related("recorded_by").order_by("at", "pk"))

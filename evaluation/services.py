@@ -7,8 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from evaluation import tasks
-from evaluation.enums import JuryOutcome, ProgressLevel
-from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult
+from evaluation.enums import (
+    EMPLOYED_SITUATIONS,
+    JuryOutcome,
+    OutcomeContractType,
+    OutcomeMoment,
+    OutcomeSituation,
+    ProgressLevel,
+)
+from evaluation.models import AcquiredBlock, Assessment, Jury, JuryBlockResult, PathwayOutcome
+from evaluation.outcomes import ended_on, six_months_due_on
 from evaluation.workflow import current_attempt
 from pathways.services import locked_pathway
 from vae_inversee.outbox.services import enqueue
@@ -123,3 +131,34 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
             )
     enqueue(tasks.notify_jury_result, jury.pk)
     return jury
+
+
+@transaction.atomic
+def outcome_record(*, acting_user, pathway, at, situation, contract_type="") -> PathwayOutcome:
+    """The person's situation at the pathway's end (`exit`) or six months later (`six_months`), once each."""
+    pathway = locked_pathway(acting_user, "outcome.record", pathway)
+    contract_type = contract_type or ""
+    errors = {}
+    if at not in OutcomeMoment.values:
+        errors["at"] = ["Moment inconnu : exit (à la sortie) ou six_months (à six mois)."]
+    elif pathway.outcomes.filter(at=at).exists():
+        errors["at"] = [f"La situation « {OutcomeMoment(at).label.lower()} » est déjà enregistrée pour ce parcours."]
+    elif at == OutcomeMoment.SIX_MONTHS and timezone.localdate() < six_months_due_on(pathway):
+        errors["at"] = [
+            f"La situation à six mois s'enregistre à partir du {six_months_due_on(pathway):%d/%m/%Y} "
+            f"(six mois après la fin du parcours, le {ended_on(pathway):%d/%m/%Y})."
+        ]
+    if situation not in OutcomeSituation.values:
+        errors["situation"] = ["Situation inconnue : " + ", ".join(OutcomeSituation.values) + "."]
+    elif situation in EMPLOYED_SITUATIONS and contract_type not in OutcomeContractType.values:
+        errors["contract_type"] = ["Indiquez le type de contrat de la personne en emploi : cdi, cdd, interim ou other."]
+    elif situation not in EMPLOYED_SITUATIONS and contract_type:
+        errors["contract_type"] = ["Le type de contrat ne s'indique que pour une personne en emploi."]
+    if errors:
+        raise ValidationError(errors)
+    outcome = PathwayOutcome(
+        pathway=pathway, at=at, situation=situation, contract_type=contract_type, recorded_by=acting_user
+    )
+    outcome.full_clean()
+    outcome.save()
+    return outcome

@@ -17,8 +17,10 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 from certifications.models import Certification
-from evaluation.models import Assessment, Jury
+from evaluation import services as evaluation_services
+from evaluation.models import Assessment, Jury, PathwayOutcome
 from funding.models import FundingFile
+from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, Document, Employer, Pathway, Project
 from tests.funding.factories import funded_pathway, submitted_file
@@ -74,6 +76,11 @@ def tokens(db, settings, tmp_path):
     )
     second = walk_to(second, PathwayPhase.EVALUATION, staff)
     record_jury(second, staff, outcome="partial", validated=1)
+    # Completed, with its situation at exit (pathways/{id}/outcomes/).
+    second = pathway_services.pathway_transition(acting_user=staff["certifier"], pathway=second, to="completed")
+    evaluation_services.outcome_record(
+        acting_user=staff["project_holder"], pathway=second, at="exit", situation="same_employer", contract_type="cdi"
+    )
     third, _ = funded_pathway()
     submitted_file(third, staff_of(third))
     # Projects in the holder's hands and in the Ministry's (besides the accepted ones of the pathways).
@@ -81,6 +88,7 @@ def tokens(db, settings, tmp_path):
     ProjectFactory(project_holder=pathway.project_holder, status="submitted")
     ProjectFactory(project_holder=pathway.project_holder, status="complete", complete_at=timezone.now())
     assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
+    assert PathwayOutcome.objects.exists()
     return {role: account_services.api_token_issue(acting_user=staff[role])[1] for role in ROLES}
 
 

@@ -4,10 +4,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from certifications.models import Certification
-from pathways.enums import ProjectStatus
-from pathways.models import Candidate, Employer, Project, ProjectHolder
+from evaluation.enums import OutcomeSituation
+from evaluation.models import PathwayOutcome
+from evaluation.reminders import collect
+from pathways.enums import CLOSED_PHASES, ProjectStatus
+from pathways.models import Candidate, Employer, Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
+from vae_inversee.lib.dates import add_months
 
 DEMO_LOGINS = {
     "porteur@demo.vae": "project_holder",
@@ -69,6 +73,27 @@ def test_seeding_twice_creates_nothing_more(db):
 def test_command_prints_the_password(db, capsys):
     call_command("seed_demo")
     assert "demo-vae-2026" in capsys.readouterr().out
+
+
+def test_demo_outcomes_in_every_situation_and_one_awaiting_its_six_month_record(db):
+    seed_demo()
+    ended = Pathway.objects.filter(phase__in=CLOSED_PHASES)
+    assert ended.exists()
+    # Each ended pathway has its situation at exit; every situation appears; some six-month records.
+    assert PathwayOutcome.objects.filter(at="exit").count() == ended.count()
+    assert set(PathwayOutcome.objects.values_list("situation", flat=True)) == set(OutcomeSituation.values)
+    assert PathwayOutcome.objects.filter(at="six_months").exists()
+    # One pathway ended seven months ago still awaits its six-month situation: the reminder asked it.
+    awaiting = Pathway.objects.get(candidate__last_name="Marchand", candidate__first_name="Lucie")
+    assert timezone.localdate(awaiting.phase_changed_at) == add_months(timezone.localdate(), -7)
+    assert not awaiting.outcomes.filter(at="six_months").exists()
+    due = add_months(timezone.localdate(awaiting.phase_changed_at), 6)
+    holder = User.objects.get(email="porteur@demo.vae")
+    assert any(awaiting.reference in line for line in collect(due).get(holder.pk, []))
+    # A second run records nothing more.
+    count = PathwayOutcome.objects.count()
+    seed_demo()
+    assert PathwayOutcome.objects.count() == count
 
 
 def test_demo_projects_show_every_status_and_each_holder_has_room(db):

@@ -1,11 +1,11 @@
 """The whole REST API surface (product.md section 9), readable in one file."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from vae_inversee.api.accounts import ApiTokenViewSet, LogoutView, MeView, ObtainTokenView
 from vae_inversee.api.certifications import CertificationViewSet
-from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet
+from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet, PathwayOutcomesView
 from vae_inversee.api.funding.views import FundingFileViewSet
 from vae_inversee.api.pathways.views import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 from vae_inversee.api.projects.views import ProjectViewSet
@@ -39,5 +39,7 @@ urlpatterns = [
     path("auth/tokens/<int:pk>/", ApiTokenViewSet.as_view({"delete": "destroy"}), name="auth-token-detail"),
     path("me/", MeView.as_view(), name="me"),
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
+    # A pathway's sub-resource served by evaluation (pathways never imports evaluation).
+    re_path(r"^pathways/(?P<id>[0-9]{1,18})/outcomes/$", PathwayOutcomesView.as_view(), name="pathway-outcomes"),
     path("", include(router.urls)),
 ]

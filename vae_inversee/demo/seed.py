@@ -35,6 +35,7 @@ from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
+from vae_inversee.demo.outcomes import seed_outcomes
 from vae_inversee.demo.projects import seed_projects
 from vae_inversee.lib.pdf import render_pdf
 from vae_inversee.notifications.models import Notification
@@ -530,11 +531,13 @@ def _seed() -> list[str]:
 
     seed_projects(holders, ceilings, report, {name: User.objects.get(email=HOLDER_STAFF[name]) for name in holders})
     created_pathways = _seed_pathways(holders)
+    outcomes = seed_outcomes(holders)
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
         f"Parcours : {created_pathways} créé(s), {Pathway.objects.count() - created_pathways} déjà présent(s)"
     )
+    report.append(f"Situations à l'issue des parcours : {outcomes} enregistrée(s)")
     return report.finish()
 
 

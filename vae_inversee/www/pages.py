@@ -9,11 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from evaluation import selectors as evaluation_selectors
+from evaluation.outcomes import moments_open, six_months_due_on
 from funding.models import FundingFile
 from pathways import selectors, services, workflow
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
-from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm
+from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm, OutcomeForm
 from vae_inversee.www.pathways.forms import (
     AbandonForm,
     AdmissibilityForm,
@@ -59,7 +60,7 @@ def act_on_pathway(request, pk, *, name, form, act, success, anchor=""):
     return render_pathway_page(request, pathway, forms={name: bound}, refused=refused, status=400)
 
 
-def _pathway_forms(user, pathway, target_blocks):
+def _pathway_forms(user, pathway, target_blocks, outcomes):
     """The blank forms of the actions the user may take now: {name: a function making the form}."""
     forms = {
         "document_form": ("document.add", DocumentForm),
@@ -85,6 +86,10 @@ def _pathway_forms(user, pathway, target_blocks):
         ),
     }
     blank = {name: make for name, (action, make) in forms.items() if policy.can(user, action, pathway)}
+    # The person's situation after the pathway: the moments still to record, once open.
+    moments = moments_open(pathway, {outcome.at for outcome in outcomes}) if pathway.phase_changed_at else []
+    if moments and policy.can(user, "outcome.record", pathway):
+        blank["outcome_form"] = lambda: OutcomeForm(moments=moments)
     if workflow.can_abandon(pathway, user):
         blank["abandon_form"] = AbandonForm
     return blank
@@ -96,17 +101,19 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
     forms = forms or {}
     related = selectors.pathway_page_related(pathway)
     target_blocks = related["target_blocks"]
-    blank = _pathway_forms(user, pathway, target_blocks)
+    outcomes = evaluation_selectors.outcomes_of(pathway)
+    blank = _pathway_forms(user, pathway, target_blocks, outcomes)
     context = {name: form for name, form in forms.items() if name not in blank}
     context.update({name: forms.get(name) or make() for name, make in blank.items()})
     juries = evaluation_selectors.juries_of(pathway)
+    closure = workflow.closure(pathway)
     progress = evaluation_selectors.progress_by_block(pathway, target_blocks)
     context.update(
         pathway=pathway,
         moves=workflow.moves_for(pathway, user),
         transition_form=forms.get("transition_form"),
         refused=refused,
-        closure=workflow.closure(pathway),
+        closure=closure,
         **workflow.stepper(pathway),
         can_edit=policy.can(user, "pathway.update", pathway),
         can_edit_contract=policy.can(user, "contract.save", pathway),
@@ -119,6 +126,8 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
         progress=progress,
         progress_recorded=any(row["assessments"] for row in progress),
         juries=juries,
+        outcomes=outcomes,
+        six_months_due_on=six_months_due_on(pathway) if closure else None,
         **related,
     )
     context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)

@@ -4,8 +4,8 @@ rules are `evaluation.services`'."""
 from rest_framework import serializers
 
 from certifications.models import SkillBlock
-from evaluation.enums import JuryOutcome, ProgressLevel
-from evaluation.models import Assessment, Jury, JuryBlockResult
+from evaluation.enums import JuryOutcome, OutcomeContractType, OutcomeMoment, OutcomeSituation, ProgressLevel
+from evaluation.models import Assessment, Jury, JuryBlockResult, PathwayOutcome
 from pathways.models import Pathway
 from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField
@@ -74,9 +74,43 @@ class IndicatorsSerializer(fields.Serializer):
     by_region = serializers.ListField(child=serializers.DictField())
     by_level = serializers.ListField(child=serializers.DictField())
     by_project_holder = serializers.ListField(child=serializers.DictField())
+    by_project = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="Utilisation de l'accord de chaque projet accepté : `count` parcours ouverts sur `granted` accordés.",
+    )
     national_ceiling = serializers.DictField()
     dropouts = serializers.ListField(child=serializers.DictField())
     jury_outcomes = serializers.ListField(child=serializers.DictField())
     blocks = serializers.DictField()
     median_days_per_phase = serializers.ListField(child=serializers.DictField())
     funding = serializers.DictField()
+    filters = serializers.DictField(help_text="Les filtres appliqués, tels qu'envoyés.")
+    outcomes = serializers.DictField(
+        help_text=(
+            "Taux d'insertion (en emploi chez le même employeur ou un autre) à la sortie (`exit`) et à six mois "
+            "(`six_months`) : `recorded`, `employed`, `rate` (en %, null sans situation), au total et "
+            "`by_certification`, `by_opco`, `by_project` ; `by_situation` compte chaque situation."
+        )
+    )
+
+
+class OutcomeSerializer(fields.ModelSerializer):
+    """`{"at": "exit" | "six_months", "situation", "contract_type"}` (product.md section 16)."""
+
+    at = serializers.ChoiceField(choices=OutcomeMoment.choices)
+    situation = serializers.ChoiceField(choices=OutcomeSituation.choices)
+    contract_type = serializers.ChoiceField(
+        choices=OutcomeContractType.choices,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="Obligatoire pour une personne en emploi (same_employer, other_employer), interdit sinon.",
+    )
+    recorded_by = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = PathwayOutcome
+        fields = ["id", "pathway", "at", "situation", "contract_type", "recorded_by", "recorded_at"]
+        read_only_fields = ["pathway", "recorded_at"]
+        # One record per moment is the service's rule (a French message on `at`).
+        validators = []

@@ -5,18 +5,27 @@ a 403 before its input is read."""
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from evaluation import indicators, services
 from evaluation.exports import INDICATOR_HEADERS, indicator_rows
-from evaluation.models import Assessment, Jury
-from vae_inversee.api.evaluation.serializers import AssessmentSerializer, IndicatorsSerializer, JurySerializer
+from evaluation.filters import IndicatorFilter
+from evaluation.models import Assessment, Jury, PathwayOutcome
+from pathways.models import Pathway
+from vae_inversee.api.evaluation.serializers import (
+    AssessmentSerializer,
+    IndicatorsSerializer,
+    JurySerializer,
+    OutcomeSerializer,
+)
 from vae_inversee.api.permissions import ActionPermission
-from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, conflict
+from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
 
 ERRORS = {
@@ -105,6 +114,36 @@ class JuryViewSet(
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def indicator_filters(request) -> IndicatorFilter:
+    """The steering filters of the query string (evaluation.filters, as the portal's): a 400 with a field map."""
+    filters = IndicatorFilter(request.query_params, user=request.user)
+    # As every list's filters (vae_inversee.api.filtering): a parameter sent empty is a 400, not ignored.
+    empty = [name for name in filters.filters if name in request.query_params and not request.query_params[name]]
+    if empty:
+        raise exceptions.ValidationError(
+            {name: ["Ce paramètre ne peut pas être vide : retirez-le pour ne pas filtrer."] for name in empty}
+        )
+    if not filters.is_valid():
+        raise exceptions.ValidationError({name: list(messages) for name, messages in filters.errors.items()})
+    return filters
+
+
+INDICATOR_PARAMETERS = [
+    OpenApiParameter("created_from", OpenApiTypes.DATE, description="Parcours ouverts à partir de ce jour (inclus)."),
+    OpenApiParameter("created_to", OpenApiTypes.DATE, description="Parcours ouverts jusqu'à ce jour (inclus)."),
+    OpenApiParameter("region", OpenApiTypes.STR, description="Région du porteur de projet, telle qu'enregistrée."),
+    OpenApiParameter("opco", OpenApiTypes.STR, description="Code de l'OPCO de l'employeur (ex. AKTO)."),
+    OpenApiParameter("project_holder", OpenApiTypes.INT, description="Identifiant du porteur de projet."),
+    OpenApiParameter("project", OpenApiTypes.INT, description="Identifiant du projet accepté des parcours."),
+    OpenApiParameter(
+        "level",
+        OpenApiTypes.STR,
+        enum=["3", "4", "5", "6", "7", "8", "none"],
+        description="Niveau de la certification visée, ou none.",
+    ),
+]
+
+
 class IndicatorsView(APIView):
     """The experiment's indicators for what the user may see (section 8)."""
 
@@ -113,11 +152,14 @@ class IndicatorsView(APIView):
         parameters=[
             OpenApiParameter(
                 "format", OpenApiTypes.STR, enum=["json", "csv", "xlsx"], description="json (défaut), csv ou xlsx."
-            )
+            ),
+            *INDICATOR_PARAMETERS,
         ],
         description=(
             "JSON par défaut ; `?format=csv` (séparateur ;, UTF-8 avec BOM) et `?format=xlsx` renvoient les mêmes "
-            "chiffres en fichier, avec des en-têtes en français."
+            "chiffres en fichier, avec des en-têtes en français. Les filtres (période d'ouverture, région, OPCO, "
+            "porteur de projet, projet, niveau) sont ceux du tableau de bord et s'appliquent à chaque chiffre, dans votre "
+            "périmètre ; une valeur invalide est une erreur 400 qui nomme le paramètre."
         ),
         responses={
             (200, "application/json"): IndicatorsSerializer,
@@ -130,10 +172,66 @@ class IndicatorsView(APIView):
         requested = request.query_params.get("format", "json")
         if requested not in ("json", "csv", "xlsx"):
             raise exceptions.ValidationError({"format": ["Format inconnu : json, csv ou xlsx."]})
-        data = indicators.compute(request.user)
+        data = indicators.compute(request.user, indicator_filters(request))
         if requested == "csv":
             return csv_response(INDICATOR_HEADERS, indicator_rows(data), "indicateurs-vae-inversee")
         if requested == "xlsx":
             return xlsx_response(INDICATOR_HEADERS, indicator_rows(data), "indicateurs-vae-inversee", "Indicateurs")
         # Decimals as strings ("6000.00"), dates ISO 8601, like the rest of the API.
         return Response(json.loads(json.dumps(data, cls=DjangoJSONEncoder)), status=status.HTTP_200_OK)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Situations de la personne à l'issue du parcours",
+        description="À la sortie (`exit`) et six mois après (`six_months`), dans l'ordre.",
+        responses={200: OutcomeSerializer(many=True), 404: NOT_FOUND},
+    ),
+    post=extend_schema(
+        summary="Enregistrer la situation de la personne (porteur de projet)",
+        description=(
+            "Une fois le parcours terminé ou abandonné ; une seule fois par moment. `contract_type` (cdi, cdd, "
+            "interim, other) est obligatoire pour une personne en emploi et interdit sinon ; la situation à six "
+            "mois s'enregistre à partir de six mois après la fin du parcours."
+        ),
+        request=OutcomeSerializer,
+        responses={201: OutcomeSerializer, **WRITE_ERRORS},
+    ),
+)
+class PathwayOutcomesView(GenericAPIView):
+    """`GET|POST pathways/{id}/outcomes/` (product.md section 16): the pathway within one's scope (404)."""
+
+    serializer_class = OutcomeSerializer
+    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    action_policy = {"outcomes:post": "outcome.record"}
+    action = "outcomes"
+    # A detail route: the role is asked once the pathway is found in scope (outside it, a 404 whatever the role).
+    detail = True
+    filter_backends = []
+    pagination_class = None
+
+    def get_queryset(self):
+        return PathwayOutcome.objects.visible_to(self.request.user).order_by("at", "pk")
+
+    def pathway(self):
+        pathway = get_object_or_404(Pathway.objects.visible_to(self.request.user), pk=self.kwargs["id"])
+        self.check_object_permissions(self.request, pathway)
+        return pathway
+
+    def get(self, request, id):
+        pathway = self.pathway()
+        return Response(OutcomeSerializer(self.get_queryset().filter(pathway=pathway), many=True).data)
+
+    def post(self, request, id):
+        pathway = self.pathway()
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        outcome = services.outcome_record(
+            acting_user=request.user,
+            pathway=pathway,
+            at=data["at"],
+            situation=data["situation"],
+            contract_type=data.get("contract_type") or "",
+        )
+        return Response(OutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)

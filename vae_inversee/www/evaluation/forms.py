@@ -4,7 +4,15 @@ coherence and writes. The blocks offered are the pathway's targeted blocks, pass
 from django import forms
 from django.utils import timezone
 
-from evaluation.enums import JuryOutcome, ProgressLevel
+from evaluation.enums import (
+    EMPLOYED_SITUATIONS,
+    JuryOutcome,
+    OutcomeContractType,
+    OutcomeMoment,
+    OutcomeSituation,
+    ProgressLevel,
+)
+from evaluation.filters import IndicatorFilter, SteeringFilter
 from vae_inversee.www.forms import CheckboxSelectMultiple, DateField, Form, RadioSelect
 
 
@@ -67,3 +75,43 @@ class JuryResultForm(Form):
         validated = set(data.pop("validated_blocks", []))
         data["block_results"] = [(block, block.pk in validated) for block in self.blocks]
         return data
+
+
+class OutcomeForm(Form):
+    """The person's situation once the pathway has ended; the moments offered are those open now."""
+
+    at = forms.ChoiceField(label="Moment", choices=OutcomeMoment.choices, widget=RadioSelect)
+    situation = forms.ChoiceField(label="Situation de la personne", choices=OutcomeSituation.choices)
+    contract_type = forms.ChoiceField(
+        label="Type de contrat",
+        required=False,
+        choices=[("", "— Sans objet (pas en emploi) —"), *OutcomeContractType.choices],
+        help_text="À indiquer si la personne est en emploi (même employeur ou autre employeur), et seulement alors.",
+    )
+
+    def __init__(self, *args, moments, **kwargs):
+        kwargs.setdefault("prefix", "situation")
+        super().__init__(*args, **kwargs)
+        self.fields["at"].choices = [(moment, OutcomeMoment(moment).label) for moment in moments]
+        if len(moments) == 1:
+            self.fields["at"].initial = moments[0]
+
+    def clean(self):
+        data = super().clean()
+        situation, contract_type = data.get("situation"), data.get("contract_type")
+        if situation in EMPLOYED_SITUATIONS and not contract_type:
+            self.add_error("contract_type", "Indiquez le type de contrat de la personne en emploi.")
+        elif situation and situation not in EMPLOYED_SITUATIONS and contract_type:
+            self.add_error("contract_type", "Le type de contrat ne s'indique que pour une personne en emploi.")
+        return data
+
+
+# The steering filters (evaluation.filters) with the portal's DSFR form: same parsing, same rules.
+class PortalIndicatorFilter(IndicatorFilter):
+    class Meta(IndicatorFilter.Meta):
+        form = Form
+
+
+class PortalSteeringFilter(SteeringFilter):
+    class Meta(SteeringFilter.Meta):
+        form = Form

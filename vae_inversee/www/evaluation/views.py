@@ -2,18 +2,19 @@
 progress and jury forms of the pathway page."""
 
 from django.db.models import Count, Q
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from certifications.models import Certification
 from evaluation import exports, indicators, services
-from evaluation.enums import JuryOutcome
+from evaluation.enums import JuryOutcome, OutcomeMoment
 from pathways import scopes
 from pathways import selectors as pathway_selectors
 from pathways.enums import PHASE_ORDER
-from pathways.models import Pathway
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib import policy
@@ -21,7 +22,14 @@ from vae_inversee.lib.money import format_euros
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
 from vae_inversee.www.access import allowed
 from vae_inversee.www.evaluation import charts
-from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm
+from vae_inversee.www.evaluation.forms import (
+    AssessmentForm,
+    JuryResultForm,
+    OutcomeForm,
+    PortalIndicatorFilter,
+    PortalSteeringFilter,
+)
+from vae_inversee.www.lists import filtered, paginate
 from vae_inversee.www.pages import act_on_pathway
 
 
@@ -43,9 +51,10 @@ def ministry_home(request):
     )
     certifications = Certification.objects.aggregate(total=Count("pk"), active=Count("pk", filter=Q(active=True)))
     certifications["vae_eligible"] = Certification.objects.vae_eligible().count()
-    context = _dashboard(request.user)
+    filters = _filters(request)
+    context = _dashboard(request, filters)
     context.update(organisations=organisations, certifications=certifications)
-    return render(request, "evaluation/ministry_home.html", context)
+    return render(request, "evaluation/ministry_home.html", context, status=_status(filters))
 
 
 OUTCOME_COLOURS = {
@@ -60,8 +69,31 @@ OUTCOME_COLOURS = {
 def dashboard(request):
     # The Ministry's national dashboard is its home page.
     if policy.may(request.user, "steering.home"):
-        return redirect("evaluation:ministry_home")
-    return render(request, "evaluation/dashboard.html", _dashboard(request.user))
+        query = request.GET.urlencode()
+        return HttpResponseRedirect(reverse("evaluation:ministry_home") + (f"?{query}" if query else ""))
+    filters = _filters(request)
+    return render(request, "evaluation/dashboard.html", _dashboard(request, filters), status=_status(filters))
+
+
+def _filters(request, filter_class=PortalIndicatorFilter):
+    """The steering filters of the query string, parsed once (evaluation.filters) and validated."""
+    filters = filter_class(request.GET, user=request.user)
+    filters.valid = filters.is_valid()
+    return filters
+
+
+def _status(filters):
+    return 200 if filters.valid else 400
+
+
+def _filtered_or_page(request, render_export):
+    """An export within the dashboard's filters; invalid filters show the dashboard with their errors."""
+    filters = _filters(request)
+    if not filters.valid:
+        if policy.may(request.user, "steering.home"):
+            return ministry_home(request)
+        return render(request, "evaluation/dashboard.html", _dashboard(request, filters), status=400)
+    return render_export(filters)
 
 
 def _download(file_format, headers, rows, filename, title):
@@ -72,17 +104,77 @@ def _download(file_format, headers, rows, filename, title):
 
 @allowed("indicators.view")
 def indicators_export(request, file_format):
-    rows = exports.indicator_rows(indicators.compute(request.user))
-    filename = f"indicateurs-vae-inversee-{timezone.localdate():%Y-%m-%d}"
-    return _download(file_format, exports.INDICATOR_HEADERS, rows, filename, "Indicateurs")
+    def export(filters):
+        rows = exports.indicator_rows(indicators.compute(request.user, filters))
+        filename = f"indicateurs-vae-inversee-{timezone.localdate():%Y-%m-%d}"
+        return _download(file_format, exports.INDICATOR_HEADERS, rows, filename, "Indicateurs")
+
+    return _filtered_or_page(request, export)
 
 
 @allowed("indicators.view")
 def pathways_export(request, file_format):
-    # A generator over the visible pathways, read in chunks: the file streams whatever their number.
-    rows = exports.pathway_rows(Pathway.objects.visible_to(request.user))
-    filename = f"parcours-vae-inversee-{timezone.localdate():%Y-%m-%d}"
-    return _download(file_format, exports.PATHWAY_HEADERS, rows, filename, "Parcours")
+    def export(filters):
+        # A generator over the visible pathways, read in chunks: the file streams whatever their number.
+        rows = exports.pathway_rows(filters.pathways())
+        filename = f"parcours-vae-inversee-{timezone.localdate():%Y-%m-%d}"
+        return _download(file_format, exports.PATHWAY_HEADERS, rows, filename, "Parcours")
+
+    return _filtered_or_page(request, export)
+
+
+# ---- the steering lists: every pathway (Ministry), those of the OPCO's scope ----------------------------
+
+
+def _steering_list(request, template):
+    filters = _filters(request, PortalSteeringFilter)
+    # Invalid filters: the form says why, and the list is shown unfiltered.
+    pathways = filters.pathways() if filters.valid else PortalSteeringFilter({}, user=request.user).pathways()
+    sort = filters.sort_key() if filters.valid else None
+    columns = [
+        {"key": key, "label": label, **_sort_links(sort, key)}
+        for key, label in [
+            ("reference", "Référence"),
+            ("phase", "Phase"),
+            ("project_holder", "Porteur de projet"),
+            ("project", "Projet"),
+            ("region", "Région"),
+            ("opco", "OPCO"),
+            ("certification", "Certification"),
+            ("level", "Niveau"),
+            ("created", "Ouvert le"),
+            ("updated", "Mis à jour"),
+        ]
+    ]
+    context = {
+        "form": filters.form,
+        "columns": columns,
+        "sort": sort,
+        "filtered": filtered(request),
+        "scope_label": scopes.scope_label(request.user),
+        **paginate(request, pathways),
+    }
+    return render(request, template, context, status=_status(filters))
+
+
+def _sort_links(current, key):
+    """A column header's sort: the next sort on a click, and `aria-sort` when it is the current one."""
+    current = current or ""
+    if current == key:
+        return {"next": f"-{key}", "aria_sort": "ascending"}
+    if current == f"-{key}":
+        return {"next": key, "aria_sort": "descending"}
+    return {"next": key, "aria_sort": ""}
+
+
+@allowed("steering.pathways")
+def steering_pathways(request):
+    return _steering_list(request, "evaluation/steering_list.html")
+
+
+@allowed("steering.opco_pathways")
+def opco_pathways(request):
+    return _steering_list(request, "evaluation/opco_pathways.html")
 
 
 def _counted(rows, total, label):
@@ -103,9 +195,10 @@ def _opco_label(row):
     return name if code.lower() in name.lower() else f"{name} ({code})"
 
 
-def _dashboard(user):
-    """The indicators of what `user` may see, with the charts' coordinates and the tables' rows."""
-    data = indicators.compute(user)
+def _dashboard(request, filters):
+    """The indicators of what the user may see within the filters, with the charts' coordinates and rows."""
+    user = request.user
+    data = indicators.compute(user, filters if filters.valid else None)
     total = data["total_pathways"]
     phases = _counted(data["by_phase"], total, lambda row: row["label"])
     # The funnel: the working phases in order, joined, then the drop-outs in red.
@@ -134,12 +227,23 @@ def _dashboard(user):
             row | {"count_text": charts.format_number(row["count"]), "ceiling_text": charts.format_number(row["ceiling"]),
                    "use_text": charts.format_percent(use), "bar": charts.share(use, 100), "colour": colour}
         )  # fmt: skip
+    projects = [
+        row
+        | {"count_text": charts.format_number(row["count"]), "granted_text": charts.format_number(row["granted"]),
+           "use_text": charts.format_percent(row["use"]), "bar": charts.share(row["use"], 100),
+           "colour": charts.RED if row["use"] >= 100 else charts.ORANGE if row["use"] >= 80 else charts.BLUE_FRANCE}
+        for row in data["by_project"]
+    ]  # fmt: skip
     national = data["national_ceiling"]
     blocks = data["blocks"]
     abandoned = next(row["count"] for row in data["by_phase"] if row["phase"] == "abandoned")
     completed = next(row["count"] for row in data["by_phase"] if row["phase"] == "completed")
     return {
         "data": data,
+        "filter_form": filters.form,
+        "filtered": bool(data["filters"]),
+        "query": request.GET.urlencode() if filters.valid else "",
+        "insertion": _insertion(data["outcomes"]),
         "scope_label": scopes.scope_label(user),
         "kpis": {
             "total": charts.format_number(total),
@@ -168,6 +272,7 @@ def _dashboard(user):
         "by_region": _counted(data["by_region"], total, lambda row: row["region"]),
         "by_level": _counted(data["by_level"], total, lambda row: row["label"]),
         "holders": holders,
+        "projects": projects,
         "dropouts": _counted(data["dropouts"], abandoned, lambda row: row["reason"] or "Motif non renseigné"),
         "durations": [
             row
@@ -187,6 +292,32 @@ def _dashboard(user):
             for row in funding["by_category"]
         ],  # fmt: skip
         "funding_chart": funding_chart,
+    }
+
+
+def _insertion(outcome_data):
+    """The insertion rates' rows, French-formatted: overall, then tables by certification, OPCO (and project)."""
+
+    def texts(row, name=""):
+        formatted = {"name": name}
+        for moment in OutcomeMoment.values:
+            rate = row[moment]["rate"]
+            formatted[moment] = row[moment] | {"rate_text": "—" if rate is None else charts.format_percent(rate)}
+        return formatted
+
+    groups = [
+        ("Par certification", "Certification", "by_certification", "table-insertion-certifications",
+         lambda row: f"{row['certification']} — {row['label']}"),
+        ("Par OPCO", "OPCO", "by_opco", "table-insertion-opco", lambda row: _opco_label(row)),
+        ("Par projet", "Projet", "by_project", "table-insertion-projets", lambda row: row["label"]),
+    ]  # fmt: skip
+    return {
+        "overall": texts(outcome_data),
+        "tables": [
+            (title, header, [texts(row, name(row)) for row in outcome_data[key]], table_id)
+            for title, header, key, table_id, name in groups
+            if key in outcome_data
+        ],
     }
 
 
@@ -240,4 +371,24 @@ def jury_result(request, pk):
         ),
         success=_jury_message,
         anchor="jury",
+    )
+
+
+def _outcome_message(outcome, form):
+    return f"Situation {outcome.get_at_display().lower()} enregistrée : {outcome.get_situation_display().lower()}."
+
+
+@allowed("outcome.record")
+@require_POST
+def outcome_record(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="outcome_form",
+        form=lambda pathway, data, files: OutcomeForm(data, moments=OutcomeMoment.values),
+        act=lambda pathway, form: services.outcome_record(
+            acting_user=request.user, pathway=pathway, **form.cleaned_data
+        ),
+        success=_outcome_message,
+        anchor="situation",
     )
