@@ -442,6 +442,11 @@ class PlanAction(models.Model):
         return str(category) if category else None
 
     @property
+    def category_label(self) -> str:
+        category = PLAN_CATEGORY.get(self.kind)
+        return category.label if category else "sans coût"
+
+    @property
     def contract_year(self) -> int | None:
         """The contract year of its start (None without a contract)."""
         contract = getattr(self.pathway, "contract", None)

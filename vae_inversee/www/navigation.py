@@ -19,6 +19,8 @@ NAVIGATION = [
     ("Mes parcours", "pathways:project_holder_home", "pathway.holder_queue"),
     ("Parcours accompagnés", "pathways:companion_home", "pathway.companion_queue"),
     ("Dossiers à instruire", "funding:opco_home", "funding_file.review"),
+    ("Paiements", "funding:payment_queue", "payment_request.review"),
+    ("Lots de paiement", "funding:batch_list", "payment_batch.create"),
     ("Recevabilités et jurys", "evaluation:certifier_home", "pathway.certifier_queue"),
     ("Pilotage national", "evaluation:ministry_home", "steering.home"),
     ("Financements", "funding:ministry_list", "funding_file.list_all"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from evaluation import selectors as evaluation_selectors
+from funding import selectors as funding_selectors
 from funding.models import FundingFile
 from pathways import selectors, services, workflow
 from vae_inversee.lib import policy
@@ -119,6 +120,11 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
         progress=progress,
         progress_recorded=any(row["assessments"] for row in progress),
         juries=juries,
+        # The pedagogical plan: actions, a timeline per block, per-year totals beside the caps.
+        **funding_selectors.plan_overview(pathway),
+        can_write_plan=policy.can(user, "plan_action.write", pathway),
+        can_realise=policy.can(user, "plan_action.realise", pathway),
+        realised_form=forms.get("realised_form"),
         **related,
     )
     context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)

@@ -12,6 +12,7 @@ from funding import selectors, services
 from funding.agreements import agreement_file
 from funding.models import FundingFile
 from funding.money import Amounts
+from funding.plan import plan_amounts, prefilled
 from pathways.models import Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
@@ -209,7 +210,11 @@ def pathway_funding(request, pk):
     editable = caps is not None and (
         funding_file is None or policy.can(request.user, "funding_file.update", funding_file)
     )
-    initial = funding_file.requested.as_fields("requested") if funding_file else {}
+    if funding_file is not None:
+        initial = funding_file.requested.as_fields("requested")
+    else:
+        # A new file starts from the plan's totals of its contract year (within the caps).
+        initial = prefilled(plan_amounts(pathway, year), caps).as_fields("requested") if caps else {}
     form = FundingRequestForm(request.POST or None, caps=caps, initial=initial) if caps else None
     conflict = None
     if request.method == "POST" and form is not None and form.is_valid():
