@@ -68,7 +68,7 @@ def demo_plan(pathway, staff, amounts, index):
 
 
 def _bank_accounts(users_by_org):
-    for number, (organisation, user) in enumerate(sorted(users_by_org.items(), key=lambda item: item[0].pk), 1):
+    for organisation, user in sorted(users_by_org.items(), key=lambda item: item[0].pk):
         if not BankAccount.objects.filter(organisation=organisation).exists():
             iban = IBAN.generate("FR", bank_code="3000600001", account_code=f"{organisation.pk:011d}")
             funding_services.bank_account_save(
