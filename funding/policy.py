@@ -141,6 +141,17 @@ declare(
     _request_decision("payment_request.approve", "accepter la demande"),
     _request_decision("payment_request.reject", "refuser la demande"),
     Action("payment_batch.create", OPCO, PAYMENT_OPCO_ONLY),
+    # Asked of each request a batch would pay: accepted ones only (the reason completes "la facture …").
+    Action(
+        "payment_request.batch",
+        OPCO,
+        PAYMENT_OPCO_ONLY,
+        states=frozenset({PaymentRequestStatus.APPROVED}),
+        state=_status,
+        state_refusal=lambda payment_request: (
+            f"est « {PaymentRequestStatus(payment_request.status).label.lower()} », pas acceptée"
+        ),
+    ),
     Action("payment_batch.export", OPCO, PAYMENT_OPCO_ONLY),
     Action(
         "payment_batch.mark_paid",

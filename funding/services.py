@@ -23,7 +23,7 @@ from funding.enums import (
 from funding.models import BankAccount, FundingFile, FundingPolicy, PaymentBatch, PaymentRequest
 from funding.money import Amounts, Caps, months_in_year, prorated_caps
 from funding.plan import above_plan, plan_amounts, prefilled
-from pathways.enums import PathwayPhase
+from pathways import workflow
 from pathways.uploads import inspect_upload
 from vae_inversee.lib import policy
 from vae_inversee.lib.dates import months_covered
@@ -250,13 +250,6 @@ def counted(funding_file, category, excluding=None) -> Decimal:
     return total if total is not None else ZERO_EUROS
 
 
-def abandoned_on(pathway):
-    """The day the pathway was abandoned (None while it is not)."""
-    if pathway.phase != PathwayPhase.ABANDONED:
-        return None
-    return timezone.localdate(pathway.phase_changed_at)
-
-
 def _request_errors(funding_file, request) -> dict:
     errors: dict[str, list[str]] = {}
 
@@ -289,7 +282,7 @@ def _request_errors(funding_file, request) -> dict:
                 f"La période facturée doit se situer pendant le contrat, du {contract.start_date:%d/%m/%Y} au "
                 f"{contract.end_date:%d/%m/%Y}.",
             )
-        abandoned = abandoned_on(pathway)
+        abandoned = workflow.abandoned_on(pathway)
         if abandoned is not None and request.period_end > abandoned:
             fail(
                 "period_end",
@@ -438,8 +431,8 @@ def payment_batch_create(*, acting_user, requests) -> PaymentBatch:
             raise PermissionDenied(PAYMENT_OUT_OF_SCOPE)
         if request.batch_id is not None:
             errors.append(f"la {name} est déjà dans un lot")
-        elif request.status != PaymentRequestStatus.APPROVED:
-            errors.append(f"la {name} est « {request.get_status_display().lower()} », pas acceptée")
+        elif refused := policy.refusal(acting_user, "payment_request.batch", request):
+            errors.append(f"la {name} {refused.reason}")
         organisation = request.funding_file.pathway.project_holder.organisation
         if not BankAccount.objects.filter(organisation=organisation).exists():
             errors.append(f"{organisation.name} n'a pas enregistré ses coordonnées bancaires ({name})")

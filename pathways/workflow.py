@@ -263,6 +263,13 @@ def stepper(pathway) -> dict:
     }
 
 
+def abandoned_on(pathway):
+    """The day the pathway was abandoned, None while it is not (payments may not run past it)."""
+    if pathway.phase != P.ABANDONED:
+        return None
+    return timezone.localdate(pathway.phase_changed_at)
+
+
 def closure(pathway) -> dict | None:
     """How the pathway ended (the page's closing banner: "ended", "level"), None while it is open."""
     return CLOSURES.get(pathway.phase)
