@@ -12,9 +12,9 @@ from pathways import plan
 from vae_inversee.lib.money import format_euros
 
 
-def plan_amounts(pathway, contract_year) -> Amounts:
-    """The plan's cost per category for one contract year."""
-    year = plan.costs(pathway).get(contract_year, {})
+def plan_amounts(pathway, contract_year, actions=None) -> Amounts:
+    """The plan's cost per category for one contract year (`actions`: already read, see pathways.plan.costs)."""
+    year = plan.costs(pathway, actions).get(contract_year, {})
     return Amounts(**{str(category): year.get(str(category), ZERO) for category in CATEGORIES})
 
 

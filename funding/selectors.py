@@ -136,23 +136,24 @@ def amount_rows(caps: Caps, requested: Amounts | None = None, approved: Amounts 
     return rows
 
 
-def plan_overview(pathway) -> dict:
+def plan_overview(pathway, files, target_blocks=None) -> dict:
     """The pathway page's plan: its actions, a timeline per target block, and per contract year the plan's
-    cost per category beside the caps (the year's file's, else those a new file would get)."""
+    cost per category beside the caps (the year's file's, else those a new file would get). `files`: the
+    funding files the user sees (an OPCO no draft). Two queries, three without a file for a planned year."""
     actions = list(
         pathway.plan_actions.prefetch_related("skill_blocks")
         .select_related("pathway__contract")
         .order_by("start_date", "id")
     )
-    blocks = list(pathway.target_blocks.order_by("code"))
+    blocks = target_blocks if target_blocks is not None else list(pathway.target_blocks.order_by("code"))
     timeline = [
         {"block": block, "actions": [action for action in actions if block in action.skill_blocks.all()]}
         for block in blocks
     ]
-    files = {funding_file.contract_year: funding_file for funding_file in pathway.funding_files.all()}
+    files = {funding_file.contract_year: funding_file for funding_file in files}
     years = []
     for year in sorted({action.contract_year for action in actions if action.contract_year} | set(files)):
-        totals = plan_amounts(pathway, year)
+        totals = plan_amounts(pathway, year, actions)
         caps = _caps_for_page(pathway, year, files.get(year))
         years.append(
             {

@@ -25,10 +25,12 @@ def follow_plan(pathway) -> None:
         follow(pathway)
 
 
-def costs(pathway) -> dict[int, dict[str, Decimal]]:
-    """The plan's cost per contract year, then per funding category: {1: {"teaching": Decimal, ...}}."""
+def costs(pathway, actions=None) -> dict[int, dict[str, Decimal]]:
+    """The plan's cost per contract year, then per funding category: {1: {"teaching": Decimal, ...}}.
+
+    `actions`: the pathway's actions already read (a page that lists them), else they are read here."""
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: Decimal("0.00")))
-    for action in pathway.plan_actions.all():
+    for action in actions if actions is not None else pathway.plan_actions.all():
         if action.category and action.contract_year:
             totals[action.contract_year][action.category] += action.cost
     return {year: dict(categories) for year, categories in totals.items()}

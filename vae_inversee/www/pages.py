@@ -100,6 +100,7 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
     blank = _pathway_forms(user, pathway, target_blocks)
     context = {name: form for name, form in forms.items() if name not in blank}
     context.update({name: forms.get(name) or make() for name, make in blank.items()})
+    funding_files = list(FundingFile.objects.visible_to(user).filter(pathway=pathway).order_by("contract_year"))
     juries = evaluation_selectors.juries_of(pathway)
     progress = evaluation_selectors.progress_by_block(pathway, target_blocks)
     context.update(
@@ -115,13 +116,13 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
         read_only=not policy.may(user, "pathway.work_on"),
         field_changes=selectors.pathway_field_changes(pathway),
         # Funding: the files the user may see (an OPCO does not see a draft), by contract year.
-        funding_files=list(FundingFile.objects.visible_to(user).filter(pathway=pathway).order_by("contract_year")),
+        funding_files=funding_files,
         # Evaluation: progress per block over time, every jury attempt.
         progress=progress,
         progress_recorded=any(row["assessments"] for row in progress),
         juries=juries,
         # The pedagogical plan: actions, a timeline per block, per-year totals beside the caps.
-        **funding_selectors.plan_overview(pathway),
+        **funding_selectors.plan_overview(pathway, funding_files, target_blocks),
         can_write_plan=policy.can(user, "plan_action.write", pathway),
         can_realise=policy.can(user, "plan_action.realise", pathway),
         realised_form=forms.get("realised_form"),
