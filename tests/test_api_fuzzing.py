@@ -17,10 +17,12 @@ from hypothesis import settings as hypothesis_settings
 
 from certifications.models import Certification
 from evaluation.models import Assessment, Jury
-from funding.models import FundingFile
+from funding import services as funding_services
+from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Document, Employer, Pathway
+from pathways.models import Candidate, Document, Employer, Pathway, PlanAction
 from tests.funding.factories import funded_pathway, submitted_file
+from tests.funding.payment_factories import bank_details, file_request
 from tests.pathways.factories import PathwayFactory, record_jury, staff_of, walk_to
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import ApiToken
@@ -47,6 +49,9 @@ REAL_IDS = {
     "certifications": lambda: Certification.objects.values_list("pk", flat=True),
     "project-holders": lambda: Pathway.objects.values_list("project_holder_id", flat=True),
     "tokens": lambda: ApiToken.objects.values_list("pk", flat=True),
+    "plan-actions": lambda: PlanAction.objects.values_list("pk", flat=True),
+    "payment-requests": lambda: PaymentRequest.objects.values_list("pk", flat=True),
+    "payment-batches": lambda: PaymentBatch.objects.values_list("pk", flat=True),
 }
 
 
@@ -74,6 +79,15 @@ def tokens(db, settings, tmp_path):
     record_jury(second, staff, outcome="partial", validated=1)
     third, _ = funded_pathway()
     submitted_file(third, staff_of(third))
+    # Payments: a request waiting, another accepted and batched.
+    funding_file = FundingFile.objects.get(pathway=pathway, contract_year=1)
+    bank_details(staff)
+    file_request(funding_file, staff, amount="300.00")
+    batched = file_request(funding_file, staff, amount="400.00")
+    funding_services.payment_request_approve(
+        acting_user=staff["opco"], payment_request=batched, approved_amount="400.00"
+    )
+    funding_services.payment_batch_create(acting_user=staff["opco"], requests=[batched])
     assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
     return {role: account_services.api_token_issue(acting_user=staff[role])[1] for role in ROLES}
 
