@@ -317,7 +317,9 @@ def payment_request_create(
     """File a payment request on an approved file. The file's row is locked: two requests filed at once
     are checked one after the other, and together never exceed the category's approved amount."""
     policy.require_role(acting_user, "payment_request.create")
-    funding_file = FundingFile.objects.select_for_update().select_related("pathway__contract").get(pk=funding_file.pk)
+    funding_file = (
+        FundingFile.objects.select_for_update(of=("self",)).select_related("pathway__contract").get(pk=funding_file.pk)
+    )
     policy.require_visible(acting_user, funding_file, OUT_OF_SCOPE)
     policy.authorize(acting_user, "payment_request.create", funding_file)
     request = PaymentRequest(
@@ -359,7 +361,7 @@ def payment_request_create(
 def _locked_request(user, action, payment_request) -> PaymentRequest:
     policy.require_role(user, action)
     payment_request = (
-        PaymentRequest.objects.select_for_update().select_related("funding_file").get(pk=payment_request.pk)
+        PaymentRequest.objects.select_for_update(of=("self",)).select_related("funding_file").get(pk=payment_request.pk)
     )
     policy.authorize(user, action, payment_request)
     policy.require_visible(user, payment_request, PAYMENT_OUT_OF_SCOPE)
@@ -418,7 +420,7 @@ def payment_batch_create(*, acting_user, requests) -> PaymentBatch:
     if not ids:
         raise ValidationError({"requests": ["Sélectionnez au moins une demande acceptée."]})
     locked = list(
-        PaymentRequest.objects.select_for_update()
+        PaymentRequest.objects.select_for_update(of=("self",))
         .filter(pk__in=ids)
         .select_related("funding_file__pathway__project_holder__organisation")
         .order_by("pk")

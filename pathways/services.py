@@ -63,7 +63,8 @@ def locked_pathway(user, action, pathway, *related) -> Pathway:
     The first lines of every service acting on a pathway, here and in the apps above (evaluation).
     """
     policy.require_role(user, action)
-    pathway = Pathway.objects.select_for_update().select_related(*related).get(pk=pathway.pk)
+    # Only the pathway's row is locked (a related contract may be missing: an outer join).
+    pathway = Pathway.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pathway.pk)
     policy.require_visible(user, pathway, OUT_OF_SCOPE)
     policy.authorize(user, action, pathway)
     return pathway
