@@ -187,3 +187,40 @@ def test_a_batch_needs_the_payees_bank_details(approved):
         services.payment_batch_create(acting_user=staff["opco"], requests=[request])
     message = refused.value.message_dict["requests"][0]
     assert "coordonnées bancaires" in message and "votre OPCO" in message
+
+
+def test_indicators_show_requested_approved_and_paid_per_category_opco_and_holder(
+    approved, django_assert_max_num_queries
+):
+    from evaluation.exports import indicator_rows
+    from evaluation.indicators import compute
+
+    funding_file, staff = approved
+    bank_details(staff)
+    request = file_request(funding_file, staff, amount="2500.00")
+    services.payment_request_approve(acting_user=staff["opco"], payment_request=request, approved_amount="2000.00")
+    batch = services.payment_batch_create(acting_user=staff["opco"], requests=[request])
+    services.payment_batch_mark_paid(acting_user=staff["opco"], batch=batch, paid_on=timezone.localdate())
+    # Unpaid: filed but not paid.
+    file_request(funding_file, staff, amount="500.00", category="design")
+    data = compute(staff["ministry"])["funding"]
+    teaching = data["by_category"][0]
+    assert (teaching["requested"], teaching["approved"], teaching["paid"]) == (
+        Decimal("6000.00"), Decimal("6000.00"), Decimal("2000.00"),
+    )  # fmt: skip
+    assert data["paid_total"] == Decimal("2000.00")
+    assert data["by_opco"] == [
+        {"id": "AKTO", "label": funding_file.opco.name, "requested": Decimal("9000.00"),
+         "approved": Decimal("9000.00"), "paid": Decimal("2000.00")},
+    ]  # fmt: skip
+    holder = data["by_project_holder"][0]
+    assert holder["label"] == funding_file.pathway.project_holder.organisation.name and holder["paid"] == Decimal(
+        "2000.00"
+    )
+    assert data["funded_pathways"] == 1 and data["average_approved_per_pathway"] == Decimal("9000.00")
+    assert data["average_paid_per_pathway"] == Decimal("2000.00")
+    rows = indicator_rows(compute(staff["ministry"]))
+    assert ["Financement payé (€)", "Total", Decimal("2000.00"), ""] in rows
+    # The OPCO sees its own; the holder its own; a fixed number of queries.
+    with django_assert_max_num_queries(30):
+        assert compute(staff["opco"])["funding"]["paid_total"] == Decimal("2000.00")
