@@ -123,6 +123,6 @@ def test_bank_details_page_validates_and_masks(client, approved):
 def test_the_dashboard_shows_what_was_paid_per_opco_and_holder(client, approved):
     funding_file, staff = approved
     client.force_login(staff["ministry"])
-    html = text(client.get(reverse("evaluation:dashboard")))
+    html = text(client.get(reverse("evaluation:ministry_home")))
     assert "Demandé, accordé et payé par OPCO et par porteur de projet" in html
     assert 'id="table-paiements-opco"' in html and "Coût moyen d'un parcours financé" in html
