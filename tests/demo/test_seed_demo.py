@@ -1,7 +1,9 @@
 from django.core.management import call_command
 
 from certifications.models import Certification
-from pathways.models import Candidate, Employer
+from funding.models import PaymentBatch, PaymentRequest
+from pathways.enums import PathwayPhase
+from pathways.models import Candidate, Employer, Pathway
 from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
 
@@ -65,3 +67,11 @@ def test_seeding_twice_creates_nothing_more(db):
 def test_command_prints_the_password(db, capsys):
     call_command("seed_demo")
     assert "demo-vae-2026" in capsys.readouterr().out
+
+
+def test_demo_shows_the_money_flow_in_every_status(db):
+    seed_demo()
+    walked = Pathway.objects.exclude(phase__in=[PathwayPhase.POSITIONING, PathwayPhase.ABANDONED])
+    assert walked.exists() and not walked.filter(plan_actions__isnull=True).exists()
+    assert set(PaymentRequest.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected", "paid"}
+    assert PaymentBatch.objects.filter(status="paid").count() == 1

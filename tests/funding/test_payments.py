@@ -10,10 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from evaluation.exports import indicator_rows
+from evaluation.indicators import compute
 from funding import payments, services
 from funding.models import BankAccount, PaymentRequest
 from funding.tasks import notify_payment
 from pathways import services as pathway_services
+from tests.funding.factories import funded_pathway, submitted_file
 from tests.funding.payment_factories import HOLDER_IBAN, approved_file, bank_details, file_request
 from tests.funding.test_payments_api import PAIN_001_001_03
 from tests.pathways.factories import PNG_BYTES, pdf_upload
@@ -55,8 +58,6 @@ def test_an_approval_for_less_frees_the_difference(approved):
 
 def test_a_request_needs_an_approved_file_the_holder_and_a_real_pdf(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    from tests.funding.factories import funded_pathway, submitted_file
-
     pathway, staff = funded_pathway()
     funding_file = submitted_file(pathway, staff)
     with pytest.raises(ValidationError) as refused:
@@ -192,9 +193,6 @@ def test_a_batch_needs_the_payees_bank_details(approved):
 def test_indicators_show_requested_approved_and_paid_per_category_opco_and_holder(
     approved, django_assert_max_num_queries
 ):
-    from evaluation.exports import indicator_rows
-    from evaluation.indicators import compute
-
     funding_file, staff = approved
     bank_details(staff)
     request = file_request(funding_file, staff, amount="2500.00")
