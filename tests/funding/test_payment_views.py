@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from funding.models import PaymentBatch, PaymentRequest
+from tests.funding.factories import funded_pathway, submitted_file
 from tests.funding.payment_factories import INVOICE_SIRET, approved_file, bank_details
 from tests.pathways.factories import PROVIDER_SIRET, pdf_upload
 
@@ -126,3 +127,18 @@ def test_the_dashboard_shows_what_was_paid_per_opco_and_holder(client, approved)
     html = text(client.get(reverse("evaluation:ministry_home")))
     assert "Demandé, accordé et payé par OPCO et par porteur de projet" in html
     assert 'id="table-paiements-opco"' in html and "Coût moyen d'un parcours financé" in html
+
+
+def test_funding_pages_show_the_plan_and_prefill_a_new_file(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway, staff = funded_pathway()
+    client.force_login(staff["project_holder"])
+    html = text(client.get(reverse("funding:pathway_funding", args=[pathway.pk])))
+    assert "Coût du plan pédagogique de l'année" in html
+    # A new file starts from the plan's totals of the year.
+    assert re.search(r'name="requested_teaching" value="6000,00"', html)
+    assert re.search(r'name="requested_support" value="2000,00"', html)
+    funding_file = submitted_file(pathway, staff)
+    client.force_login(staff["opco"])
+    html = text(client.get(reverse("funding:file_detail", args=[funding_file.pk])))
+    assert 'id="table-plan-dossier"' in html

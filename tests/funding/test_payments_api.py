@@ -176,3 +176,30 @@ def test_the_money_flow_end_to_end_through_the_api(db, settings, tmp_path):
     # Role checks: the holder may not decide nor batch.
     assert holder.post("/api/v1/payment-batches/", {"requests": ids}, format="json").status_code == 403
     assert funding_services.counted(pathway.funding_files.get(), "teaching") == 3000
+
+
+def test_bad_input_gets_french_field_errors(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    add_contract(pathway)
+    staff = staff_of(pathway)
+    holder = api_as(staff["project_holder"])
+    bad = holder.post(
+        "/api/v1/plan-actions/", {**_action(pathway, "training", "10.00"), "skill_blocks": [999999]}, format="json"
+    )
+    assert bad.status_code == 400 and "Aucun bloc de compétences" in bad.json()["skill_blocks"][0]
+    unknown = holder.post(
+        "/api/v1/plan-actions/", {**_action(pathway, "training", "10.00"), "pathway": 999999}, format="json"
+    )
+    assert "Aucun parcours" in unknown.json()["pathway"][0]
+    no_file = holder.post(
+        "/api/v1/payment-requests/", {"funding_file": 999999, "invoice": pdf_upload()}, format="multipart"
+    )
+    assert no_file.status_code == 400 and "Aucun dossier" in no_file.json()["funding_file"][0]
+    assert api_as(staff["opco"]).post("/api/v1/payment-batches/", {"requests": []}, format="json").status_code == 400
+    assert (
+        api_as(staff["opco"])
+        .post("/api/v1/payment-batches/", {"requests": [999999]}, format="json")
+        .json()["requests"][0]
+        .startswith("Demandes introuvables")
+    )

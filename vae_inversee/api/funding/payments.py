@@ -21,7 +21,7 @@ from funding import payments, services
 from funding.enums import FundingCategory, PaymentRequestStatus
 from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from vae_inversee.api import fields
-from vae_inversee.api.fields import VisibleRelatedField
+from vae_inversee.api.fields import VisibleRelatedField, _related_messages
 from vae_inversee.api.filtering import IdFilter
 from vae_inversee.api.parsers import JSONParser, MultiPartParser
 from vae_inversee.api.permissions import ActionPermission
@@ -53,7 +53,11 @@ class PaymentRequestFilter(django_filters.FilterSet):
 
 
 class PaymentRequestSerializer(fields.ModelSerializer):
-    funding_file = VisibleRelatedField(FundingFile, help_text="Un dossier accordé.")
+    funding_file = VisibleRelatedField(
+        FundingFile,
+        help_text="Un dossier accordé.",
+        error_messages=_related_messages("Aucun dossier de votre périmètre ne porte l'identifiant {pk_value}."),
+    )
     amount = euros(help_text="Montant demandé en euros HT.")
     realised_hours = serializers.DecimalField(max_digits=7, decimal_places=2, required=False, allow_null=True)
     invoice = serializers.FileField(write_only=True, help_text="La facture en PDF, 10 Mo au plus.")

@@ -13,7 +13,7 @@ from certifications.models import SkillBlock
 from pathways import services
 from pathways.models import Pathway, PlanAction
 from vae_inversee.api import fields
-from vae_inversee.api.fields import VisibleRelatedField
+from vae_inversee.api.fields import VisibleRelatedField, _related_messages
 from vae_inversee.api.filtering import IdFilter
 from vae_inversee.api.permissions import ActionPermission
 from vae_inversee.api.schema import WRITE_ERRORS
@@ -28,9 +28,18 @@ class PlanActionFilter(django_filters.FilterSet):
 
 
 class PlanActionSerializer(fields.ModelSerializer):
-    pathway = VisibleRelatedField(Pathway, help_text="Le parcours (fixé à la création).")
-    skill_blocks = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=SkillBlock.objects.all(), required=False, help_text="Blocs visés couverts (ids)."
+    pathway = VisibleRelatedField(
+        Pathway,
+        help_text="Le parcours (fixé à la création).",
+        error_messages=_related_messages("Aucun parcours de votre périmètre ne porte l'identifiant {pk_value}."),
+    )
+    skill_blocks = serializers.ManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=SkillBlock.objects.all(),
+            error_messages=_related_messages("Aucun bloc de compétences ne porte l'identifiant {pk_value}."),
+        ),
+        required=False,
+        help_text="Blocs visés couverts (ids).",
     )
     planned_hours = serializers.DecimalField(max_digits=7, decimal_places=2)
     cost = serializers.DecimalField(max_digits=9, decimal_places=2, help_text="Coût en euros HT (0 pour une activité).")

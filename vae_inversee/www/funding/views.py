@@ -78,6 +78,8 @@ def _render_decision(request, funding_file, *, forms=None, conflict=None, status
         "documents": list(pathway.documents.select_related("uploaded_by")),
         "amounts": selectors.amount_rows(funding_file.caps, funding_file.requested, funding_file.approved),
         "show_approved": funding_file.approved is not None,
+        "plan": plan_amounts(pathway, funding_file.contract_year),
+        "caps": funding_file.caps,
         "conflict": conflict,
         # After a conflict the forms stay on the page, filled in, so that nothing typed is lost.
         "show_forms": policy.can(request.user, "funding_file.approve", funding_file) or bool(forms),
@@ -249,6 +251,8 @@ def pathway_funding(request, pk):
         "conflict": conflict,
         "caps_errors": caps_errors,
         "months": caps.months if caps else None,
+        "plan": plan_amounts(pathway, year),
+        "caps": caps,
         "show_approved": funding_file is not None and funding_file.approved is not None,
         "amounts": selectors.amount_rows(caps, requested, funding_file.approved if funding_file else None)
         if caps
