@@ -447,7 +447,10 @@ def payment_batch_create(*, acting_user, requests) -> PaymentBatch:
     batch = PaymentBatch.objects.create(opco_id=opco_id, created_by=acting_user)
     batch.reference = f"LOT-{batch.created_at:%Y%m%d}-{batch.pk:05d}"
     batch.save(update_fields=["reference"])
-    PaymentRequest.objects.filter(pk__in=ids).update(batch=batch, updated_at=timezone.now())
+    for request in locked:
+        # Saved one by one: each request's history records the batch it joined.
+        request.batch = batch
+        request.save(update_fields=["batch", "updated_at"])
     return batch
 
 
