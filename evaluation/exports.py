@@ -80,11 +80,23 @@ def indicator_rows(data) -> list[list]:
          f"{row['stays']} passage(s)"]
         for row in data["median_days_per_phase"]
     ]  # fmt: skip
-    for row in data["funding"]["by_category"]:
+    funding = data["funding"]
+    for row in funding["by_category"]:
         rows.append(["Financement demandé (€)", row["label"], row["requested"], ""])
         rows.append(["Financement accordé (€)", row["label"], row["approved"], ""])
-    rows.append(["Financement demandé (€)", "Total", data["funding"]["requested_total"], ""])
-    rows.append(["Financement accordé (€)", "Total", data["funding"]["approved_total"], ""])
+        rows.append(["Financement payé (€)", row["label"], row["paid"], ""])
+    rows.append(["Financement demandé (€)", "Total", funding["requested_total"], ""])
+    rows.append(["Financement accordé (€)", "Total", funding["approved_total"], ""])
+    rows.append(["Financement payé (€)", "Total", funding["paid_total"], ""])
+    for section, key in (("OPCO", "by_opco"), ("porteur de projet", "by_project_holder")):
+        for row in funding[key]:
+            for label, value in (("demandé", row["requested"]), ("accordé", row["approved"]), ("payé", row["paid"])):
+                rows.append([f"Financement {label} par {section} (€)", row["label"], value, ""])
+    rows.append(
+        ["Coût moyen par parcours financé (€)", "Accordé", funding["average_approved_per_pathway"] or "",
+         f"{funding['funded_pathways']} parcours"]
+    )  # fmt: skip
+    rows.append(["Coût moyen par parcours financé (€)", "Payé", funding["average_paid_per_pathway"] or "", ""])
     return rows + outcome_rows(data["outcomes"])
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 from certifications.enums import Level
 from evaluation.enums import EMPLOYED_SITUATIONS, JuryOutcome, OutcomeMoment, OutcomeSituation
 from evaluation.models import Jury, JuryBlockResult, PathwayOutcome
-from funding.enums import CATEGORIES, FundingCategory, FundingStatus
-from funding.models import FundingFile
+from funding.enums import CATEGORIES, FundingCategory, FundingStatus, PaymentRequestStatus
+from funding.models import FundingFile, PaymentRequest
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition, Project, ProjectHolder
 from pathways.selectors import ceiling_subquery
@@ -194,6 +194,57 @@ def project_grants(user, pathways, filtered) -> list[dict]:
     return sorted(result, key=lambda row: (row["project_holder"] or "", row["reference"] or "", row["project"]))
 
 
+def _requested_sum():
+    return Sum(F("requested_teaching") + F("requested_design") + F("requested_support"))
+
+
+def _approved_sum():
+    return Sum(
+        F("approved_teaching") + F("approved_design") + F("approved_support"), filter=Q(status=FundingStatus.APPROVED)
+    )
+
+
+def money_flow(files) -> dict:
+    """Requested vs approved vs paid, per category, per OPCO and per project holder, and the average cost of
+    a funded pathway (product.md section 12): a fixed number of aggregate queries over `files`."""
+    paid = PaymentRequest.objects.filter(funding_file__in=files, status=PaymentRequestStatus.PAID)
+    paid_by_category = {
+        row["category"]: row["total"]
+        for row in paid.values("category").annotate(total=Sum("approved_amount")).order_by()
+    }
+    groups = {}
+    for key, code, name in (
+        ("by_opco", "opco__code", "opco__name"),
+        ("by_project_holder", "pathway__project_holder", "pathway__project_holder__organisation__name"),
+    ):
+        paid_by = {
+            row[f"funding_file__{code}"]: row["total"]
+            for row in paid.values(f"funding_file__{code}").annotate(total=Sum("approved_amount")).order_by()
+        }
+        rows = files.values(code, name).annotate(requested=_requested_sum(), approved=_approved_sum()).order_by(name)
+        groups[key] = [
+            {"id": row[code], "label": row[name], "requested": _euros(row["requested"]),
+             "approved": _euros(row["approved"]), "paid": _euros(paid_by.get(row[code]))}
+            for row in rows
+        ]  # fmt: skip
+    totals = files.aggregate(
+        approved=_approved_sum(), funded=Count("pathway", distinct=True, filter=Q(status=FundingStatus.APPROVED))
+    )
+    paid_total = sum((_euros(value) for value in paid_by_category.values()), ZERO)
+    funded = totals["funded"] or 0
+    return {
+        "paid_by_category": [
+            {"category": category.value, "label": category.label, "paid": _euros(paid_by_category.get(category.value))}
+            for category in FundingCategory
+        ],
+        "paid_total": paid_total,
+        "funded_pathways": funded,
+        "average_approved_per_pathway": _euros(_euros(totals["approved"]) / funded) if funded else None,
+        "average_paid_per_pathway": _euros(paid_total / funded) if funded else None,
+        **groups,
+    }
+
+
 def compute(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters` (a valid evaluation.filters.IndicatorFilter)."""
     pathways = filters.pathways() if filters is not None else Pathway.objects.visible_to(user)
@@ -245,6 +296,8 @@ def compute(user, filters=None) -> dict:
     durations = phase_durations(pathways)
     insertion = outcome_rates(pathways)
     grants = project_grants(user, pathways, filtered=filters is not None and bool(filters.active()))
+    flow = money_flow(files)
+    paid = {row["category"]: row["paid"] for row in flow["paid_by_category"]}
 
     national_ceiling = settings.NATIONAL_PATHWAY_CEILING
     return {
@@ -305,10 +358,17 @@ def compute(user, filters=None) -> dict:
                     "label": category.label,
                     "requested": _euros(funding_sums[f"requested_{category}"]),
                     "approved": _euros(funding_sums[f"approved_{category}"]),
+                    "paid": paid[category.value],
                 }
                 for category in FundingCategory
             ],
             "requested_total": sum((_euros(funding_sums[f"requested_{c}"]) for c in CATEGORIES), ZERO),
             "approved_total": sum((_euros(funding_sums[f"approved_{c}"]) for c in CATEGORIES), ZERO),
+            "paid_total": flow["paid_total"],
+            "funded_pathways": flow["funded_pathways"],
+            "average_approved_per_pathway": flow["average_approved_per_pathway"],
+            "average_paid_per_pathway": flow["average_paid_per_pathway"],
+            "by_opco": flow["by_opco"],
+            "by_project_holder": flow["by_project_holder"],
         },
     }

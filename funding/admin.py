@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from funding.models import FundingFile, FundingPolicy
-from vae_inversee.lib.admin import ReadOnlyHistoryAdmin
+from funding.models import BankAccount, FundingFile, FundingPolicy, PaymentBatch, PaymentRequest
+from vae_inversee.lib.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 
 @admin.register(FundingPolicy)
@@ -27,3 +27,33 @@ class FundingFileAdmin(ReadOnlyHistoryAdmin):
     @admin.display(description="total accordé (€)")
     def approved_total(self, obj):
         return obj.approved_total
+
+
+@admin.register(PaymentRequest)
+class PaymentRequestAdmin(ReadOnlyHistoryAdmin):
+    """Read-only: requests are filed, decided and paid through the portal or the API."""
+
+    list_display = ["invoice_number", "provider_name", "funding_file", "category", "amount", "status", "batch"]
+    list_filter = ["status", "category"]
+    list_select_related = ["funding_file__pathway", "batch"]
+    search_fields = ["invoice_number", "provider_siret", "funding_file__pathway__reference"]
+    exclude = ["invoice"]
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["reference", "opco", "status", "created_at", "paid_on"]
+    list_filter = ["status", "opco"]
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(ReadOnlyAdmin):
+    """Shown masked; each organisation enters its own bank details in the portal."""
+
+    list_display = ["organisation", "account_holder", "masked_iban", "bic", "updated_at"]
+    fields = ["organisation", "account_holder", "masked_iban", "bic", "updated_at"]
+    readonly_fields = fields
+
+    @admin.display(description="IBAN")
+    def masked_iban(self, obj):
+        return obj.masked_iban

@@ -28,3 +28,23 @@ class FundingCategory(models.TextChoices):
 
 
 CATEGORIES = [FundingCategory.TEACHING, FundingCategory.DESIGN, FundingCategory.SUPPORT]
+
+
+class PaymentRequestStatus(models.TextChoices):
+    """A payment request on an invoice (product.md section 12): submitted → approved | rejected → paid."""
+
+    SUBMITTED = "submitted", "Transmise à l'OPCO"
+    APPROVED = "approved", "Acceptée"
+    REJECTED = "rejected", "Refusée"
+    PAID = "paid", "Payée"
+
+
+class PaymentBatchStatus(models.TextChoices):
+    CREATED = "created", "Créé, à payer"
+    PAID = "paid", "Payé"
+
+
+# What counts against a category's approved amount: every request but the rejected ones.
+COUNTED_REQUEST_STATUSES = frozenset(
+    {PaymentRequestStatus.SUBMITTED, PaymentRequestStatus.APPROVED, PaymentRequestStatus.PAID}
+)

@@ -1,3 +1,4 @@
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -7,9 +8,18 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from funding import scopes
-from funding.enums import DECIDED_STATUSES, FundingStatus
+from funding.enums import (
+    DECIDED_STATUSES,
+    FundingCategory,
+    FundingStatus,
+    PaymentBatchStatus,
+    PaymentRequestStatus,
+)
 from funding.money import Amounts, Caps
 from vae_inversee.accounts.enums import OrganisationKind
+from vae_inversee.lib.dates import validate_plausible_date
+from vae_inversee.lib.encryption import EncryptedCharField
+from vae_inversee.lib.identifiers import validate_bic, validate_iban, validate_siret
 
 ZERO = Decimal("0.00")
 
@@ -236,3 +246,234 @@ class FundingFile(models.Model):
     @property
     def agreement_filename(self) -> str:
         return f"accord-{self.pathway.reference}-annee-{self.contract_year}.pdf"
+
+
+# ---- bank details, payment requests and batches (product.md section 12) ---------------------------------
+
+
+class BankAccountQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scopes.bank_accounts_visible(self, user)
+
+
+class BankAccount(models.Model):
+    """The bank details of an organisation: a project holder's (the payee) or an OPCO's (the payer)."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="bank_account",
+        verbose_name="organisation",
+    )
+    account_holder = models.CharField("titulaire du compte", max_length=70)
+    # Encrypted at rest like the NIR; shown masked outside the organisation's own page.
+    iban = EncryptedCharField("IBAN", max_length=34, validators=[validate_iban])
+    bic = models.CharField("BIC", max_length=11, validators=[validate_bic])
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="par"
+    )
+
+    objects = BankAccountQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "coordonnées bancaires"
+        verbose_name_plural = "coordonnées bancaires"
+
+    def __str__(self):
+        return f"{self.account_holder} — {self.masked_iban}"
+
+    @property
+    def masked_iban(self) -> str:
+        """The IBAN as shown elsewhere: its country, key and last four characters ("FR76 ···· 0189")."""
+        return f"{self.iban[:4]} ···· {self.iban[-4:]}" if self.iban else ""
+
+
+class PaymentBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scopes.payment_batches_visible(self, user)
+
+
+class PaymentBatch(models.Model):
+    """Approved payment requests an OPCO pays together (one SEPA credit transfer file)."""
+
+    reference = models.CharField("référence", max_length=30, unique=True, null=True, blank=True, editable=False)
+    opco = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="payment_batches",
+        limit_choices_to={"kind": OrganisationKind.OPCO},
+        editable=False,
+        verbose_name="OPCO",
+    )
+    status = models.CharField(
+        "statut", max_length=10, choices=PaymentBatchStatus, default=PaymentBatchStatus.CREATED, editable=False
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="créé par"
+    )
+    paid_on = models.DateField("payé le", null=True, blank=True, editable=False, validators=[validate_plausible_date])
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="marqué payé par",
+    )
+    history = HistoricalRecords()
+
+    objects = PaymentBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "lot de paiement"
+        verbose_name_plural = "lots de paiement"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentBatchStatus.values),
+                name="funding_paymentbatch_status_valid",
+                violation_error_message="Statut de lot inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PaymentBatchStatus.PAID) | Q(paid_on__isnull=False),
+                name="funding_paymentbatch_paid_dated",
+                violation_error_message="Un lot payé porte sa date de paiement.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"Lot #{self.pk}"
+
+
+class PaymentRequestQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return scopes.payment_requests_visible(self, user)
+
+
+def invoice_upload_to(instance, filename):
+    # A random name: the original file name never reaches the disk or a URL.
+    return f"invoices/{instance.funding_file_id}/{uuid.uuid4().hex}"
+
+
+class PaymentRequest(models.Model):
+    """A payment request on an invoice, against an approved funding file (product.md section 12)."""
+
+    funding_file = models.ForeignKey(
+        FundingFile,
+        on_delete=models.PROTECT,
+        related_name="payment_requests",
+        editable=False,
+        verbose_name="dossier de financement",
+    )
+    category = models.CharField("catégorie", max_length=20, choices=FundingCategory)
+    amount = money("montant demandé (€ HT)")
+    invoice_number = models.CharField("numéro de facture", max_length=50)
+    invoice_date = models.DateField("date de facture", validators=[validate_plausible_date])
+    provider_name = models.CharField("organisme facturant", max_length=255)
+    provider_siret = models.CharField("SIRET de l'organisme", max_length=14, validators=[validate_siret])
+    period_start = models.DateField("début de la période facturée", validators=[validate_plausible_date])
+    period_end = models.DateField("fin de la période facturée", validators=[validate_plausible_date])
+    realised_hours = models.DecimalField(
+        "heures réalisées", max_digits=7, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(ZERO)],
+    )  # fmt: skip
+    invoice = models.FileField("facture (PDF)", upload_to=invoice_upload_to, editable=False)
+    invoice_name = models.CharField("nom d'origine de la facture", max_length=255, editable=False)
+    status = models.CharField(
+        "statut", max_length=20, choices=PaymentRequestStatus, default=PaymentRequestStatus.SUBMITTED, editable=False
+    )
+    approved_amount = money("montant accepté (€ HT)", null=True, blank=True, editable=False)
+    decision_reason = models.TextField("motif", blank=True, editable=False)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="décidée par",
+    )
+    batch = models.ForeignKey(
+        PaymentBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="requests",
+        editable=False,
+        verbose_name="lot de paiement",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="déposée par"
+    )
+    created_at = models.DateTimeField("déposée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["invoice"])
+
+    objects = PaymentRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "demande de paiement"
+        verbose_name_plural = "demandes de paiement"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="funding_payment_queue_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider_siret", "invoice_number"],
+                name="funding_paymentrequest_invoice_once",
+                violation_error_message="Cette facture (même numéro, même organisme) a déjà fait l'objet d'une demande.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PaymentRequestStatus.values),
+                name="funding_paymentrequest_status_valid",
+                violation_error_message="Statut de demande inconnu.",
+            ),
+            models.CheckConstraint(
+                condition=Q(category__in=FundingCategory.values),
+                name="funding_paymentrequest_category_valid",
+                violation_error_message="Catégorie inconnue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="funding_paymentrequest_amount_positive",
+                violation_error_message="Le montant demandé doit être supérieur à zéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_amount__isnull=True) | Q(approved_amount__gte=0, approved_amount__lte=F("amount")),
+                name="funding_paymentrequest_approved_within_amount",
+                violation_error_message="Le montant accepté ne peut pas dépasser le montant demandé.",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")),
+                name="funding_paymentrequest_period_ordered",
+                violation_error_message="La fin de la période ne peut pas précéder son début.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PaymentRequestStatus.REJECTED) | ~Q(decision_reason=""),
+                name="funding_paymentrequest_reason_required",
+                violation_error_message="Un refus doit être motivé.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[PaymentRequestStatus.APPROVED, PaymentRequestStatus.PAID])
+                | Q(approved_amount__isnull=False, decided_at__isnull=False),
+                name="funding_paymentrequest_approved_coherence",
+                violation_error_message="Une demande acceptée porte le montant accepté et la date de décision.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PaymentRequestStatus.PAID) | Q(batch__isnull=False),
+                name="funding_paymentrequest_paid_in_batch",
+                violation_error_message="Une demande payée appartient à un lot de paiement.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Facture {self.invoice_number} — {self.provider_name}"
+
+    @property
+    def counted_amount(self) -> Decimal:
+        """What it takes from the category's approved amount: the amount accepted once decided, else asked."""
+        return self.approved_amount if self.approved_amount is not None else self.amount

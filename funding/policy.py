@@ -5,7 +5,7 @@ The engine every door asks is `vae_inversee.lib.policy`; who sees which file is 
 
 from django.utils import timezone
 
-from funding.enums import EDITABLE_STATUSES, FundingStatus
+from funding.enums import EDITABLE_STATUSES, FundingStatus, PaymentBatchStatus, PaymentRequestStatus
 from pathways.enums import OPEN_PHASES
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import Action, declare
@@ -89,4 +89,83 @@ declare(
     _decision("funding_file.approve", "accorder le financement"),
     _decision("funding_file.reject", "refuser le dossier"),
     _decision("funding_file.request_changes", "demander des compléments"),
+)
+
+
+# ---- payments (product.md section 12) ------------------------------------------------------------------
+
+PAYMENT_HOLDER_ONLY = "Seul le porteur de projet du parcours dépose les demandes de paiement."
+PAYMENT_OPCO_ONLY = "Seul l'OPCO du dossier statue sur les demandes de paiement et les paie."
+
+
+def _request_decided_meanwhile(verb):
+    def reason(payment_request):
+        when = (
+            f" (décision du {timezone.localtime(payment_request.decided_at):%d/%m/%Y à %H:%M})"
+            if payment_request.decided_at
+            else ""
+        )
+        label = PaymentRequestStatus(payment_request.status).label.lower()
+        return f"Impossible de {verb} : la demande est désormais « {label} »{when}. Rechargez la page."
+
+    return reason
+
+
+def _request_decision(name, verb) -> Action:
+    return Action(
+        name,
+        OPCO,
+        PAYMENT_OPCO_ONLY,
+        states=frozenset({PaymentRequestStatus.SUBMITTED}),
+        state=_status,
+        state_refusal=_request_decided_meanwhile(verb),
+        conflict=True,
+    )
+
+
+declare(
+    Action("payment_request.file", PROJECT_HOLDER, PAYMENT_HOLDER_ONLY),
+    # Asked of the funding file: requests are filed on an approved file only.
+    Action(
+        "payment_request.create",
+        PROJECT_HOLDER,
+        PAYMENT_HOLDER_ONLY,
+        states=frozenset({FundingStatus.APPROVED}),
+        state=_status,
+        state_refusal=lambda funding_file: (
+            f"Le dossier est « {_status_label(funding_file)} » : une demande de paiement porte sur un dossier accordé."
+        ),
+        field="funding_file",
+    ),
+    Action("payment_request.review", OPCO, PAYMENT_OPCO_ONLY),
+    _request_decision("payment_request.approve", "accepter la demande"),
+    _request_decision("payment_request.reject", "refuser la demande"),
+    Action("payment_batch.create", OPCO, PAYMENT_OPCO_ONLY),
+    # Asked of each request a batch would pay: accepted ones only (the reason completes "la facture …").
+    Action(
+        "payment_request.batch",
+        OPCO,
+        PAYMENT_OPCO_ONLY,
+        states=frozenset({PaymentRequestStatus.APPROVED}),
+        state=_status,
+        state_refusal=lambda payment_request: (
+            f"est « {PaymentRequestStatus(payment_request.status).label.lower()} », pas acceptée"
+        ),
+    ),
+    Action("payment_batch.export", OPCO, PAYMENT_OPCO_ONLY),
+    Action(
+        "payment_batch.mark_paid",
+        OPCO,
+        PAYMENT_OPCO_ONLY,
+        states=frozenset({PaymentBatchStatus.CREATED}),
+        state=_status,
+        state_refusal=lambda batch: f"Le lot est déjà payé (le {batch.paid_on:%d/%m/%Y}).",
+        conflict=True,
+    ),
+    # Each organisation's staff enters its bank details (issue 13 will keep it to its admins).
+    Action(
+        "bank_account.edit",
+        frozenset({Role.PROJECT_HOLDER, Role.OPCO}),
+        "Seuls un porteur de projet et un OPCO enregistrent des coordonnées bancaires.",
+    ),
 )

@@ -37,3 +37,34 @@ def pathways_of_opco(pathways, user):
     return pathways.filter(
         funding_files__opco_id=_organisation_id(user), funding_files__status__in=submitted
     ).distinct()
+
+
+# Payment requests: the holder's own, the OPCO's (through its files), everything for the Ministry.
+payment_requests_visible = Scope(
+    {
+        Role.MINISTRY: lambda requests, user: requests,
+        Role.PROJECT_HOLDER: lambda requests, user: requests.filter(
+            funding_file__pathway__project_holder_id=_organisation_id(user)
+        ),
+        Role.OPCO: lambda requests, user: requests.filter(funding_file__opco_id=_organisation_id(user)),
+    }
+)
+
+# Payment batches: the OPCO's own; a project holder those that pay one of its requests.
+payment_batches_visible = Scope(
+    {
+        Role.MINISTRY: lambda batches, user: batches,
+        Role.OPCO: lambda batches, user: batches.filter(opco_id=_organisation_id(user)),
+        Role.PROJECT_HOLDER: lambda batches, user: batches.filter(
+            requests__funding_file__pathway__project_holder_id=_organisation_id(user)
+        ).distinct(),
+    }
+)
+
+# Bank details: each organisation its own (the OPCO reads its payees' through the batch's export only).
+bank_accounts_visible = Scope(
+    {
+        Role.PROJECT_HOLDER: lambda accounts, user: accounts.filter(organisation_id=_organisation_id(user)),
+        Role.OPCO: lambda accounts, user: accounts.filter(organisation_id=_organisation_id(user)),
+    }
+)

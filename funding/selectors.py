@@ -1,12 +1,15 @@
 """Reads for the funding pages: each in a fixed number of queries, whatever the number of files."""
 
 from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.utils import timezone
 
 from certifications.models import Certification
 from funding.enums import CATEGORIES, QUEUE_STATUSES, FundingCategory, FundingStatus
-from funding.models import FundingFile
-from funding.money import Amounts, Caps
+from funding.models import FundingFile, FundingPolicy
+from funding.money import Amounts, Caps, months_in_year, prorated_caps
+from funding.plan import plan_amounts
 from pathways.models import ProjectHolder
+from vae_inversee.lib.dates import months_covered
 from vae_inversee.lib.money import ZERO
 
 LIST_RELATED = (
@@ -131,3 +134,53 @@ def amount_rows(caps: Caps, requested: Amounts | None = None, approved: Amounts 
             }
         )
     return rows
+
+
+def plan_overview(pathway, files, target_blocks=None) -> dict:
+    """The pathway page's plan: its actions, a timeline per target block, and per contract year the plan's
+    cost per category beside the caps (the year's file's, else those a new file would get). `files`: the
+    funding files the user sees (an OPCO no draft). Two queries, three without a file for a planned year."""
+    actions = list(
+        pathway.plan_actions.prefetch_related("skill_blocks")
+        .select_related("pathway__contract")
+        .order_by("start_date", "id")
+    )
+    blocks = target_blocks if target_blocks is not None else list(pathway.target_blocks.order_by("code"))
+    timeline = [
+        {"block": block, "actions": [action for action in actions if block in action.skill_blocks.all()]}
+        for block in blocks
+    ]
+    files = {funding_file.contract_year: funding_file for funding_file in files}
+    years = []
+    for year in sorted({action.contract_year for action in actions if action.contract_year} | set(files)):
+        totals = plan_amounts(pathway, year, actions)
+        caps = _caps_for_page(pathway, year, files.get(year))
+        years.append(
+            {
+                "year": year,
+                "rows": [
+                    {
+                        "category": category,
+                        "plan": totals[category],
+                        "cap": caps[category] if caps else None,
+                        "requested": files[year].requested[category] if year in files else None,
+                    }
+                    for category in CATEGORIES
+                ],
+                "total": totals.total,
+                "cap_total": caps.total if caps else None,
+                "months": caps.months if caps else None,
+            }
+        )
+    return {"plan_actions": actions, "plan_timeline": timeline, "plan_years": years}
+
+
+def _caps_for_page(pathway, year, funding_file):
+    if funding_file is not None:
+        return funding_file.caps
+    contract = getattr(pathway, "contract", None)
+    policy_in_force = FundingPolicy.objects.in_force_on(timezone.localdate())
+    if contract is None or policy_in_force is None:
+        return None
+    months = months_in_year(months_covered(contract.start_date, contract.end_date), year)
+    return prorated_caps(policy_in_force, months) if months else None

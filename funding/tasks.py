@@ -4,8 +4,8 @@ from celery import shared_task
 from django.urls import reverse
 
 from funding.agreements import agreement_store
-from funding.enums import FundingStatus
-from funding.models import FundingFile
+from funding.enums import FundingStatus, PaymentRequestStatus
+from funding.models import FundingFile, PaymentRequest
 from pathways.selectors import pathway_people
 from vae_inversee.accounts.models import User
 from vae_inversee.notifications.enums import NotificationCategory
@@ -63,6 +63,57 @@ def notify_funding(self, funding_file_id, event):
         subject=f"{pathway.reference} : dossier de financement — {label}",
         template="funding",
         context={"pathway": pathway, "file": funding_file, "event_label": label},
+        link=link,
+    )
+    return len(created)
+
+
+def _request_opco_staff(payment_request):
+    staff = User.objects.filter(membership__organisation_id=payment_request.funding_file.opco_id, is_active=True)
+    return list(staff), reverse("funding:payment_queue")
+
+
+def _request_holder_staff(payment_request):
+    pathway = payment_request.funding_file.pathway
+    staff = User.objects.filter(membership__organisation_id=pathway.project_holder_id, is_active=True)
+    return list(staff), reverse("funding:pathway_payments", args=[pathway.pk])
+
+
+# Who hears of each status a payment request reaches: both ways, the OPCO then the holder.
+PAYMENT_TOLD = {
+    PaymentRequestStatus.SUBMITTED: _request_opco_staff,
+    PaymentRequestStatus.APPROVED: _request_holder_staff,
+    PaymentRequestStatus.REJECTED: _request_holder_staff,
+    PaymentRequestStatus.PAID: _request_holder_staff,
+}
+PAYMENT_EVENT_LABELS = {
+    PaymentRequestStatus.SUBMITTED: "nouvelle demande de paiement à instruire",
+    PaymentRequestStatus.APPROVED: "demande de paiement acceptée",
+    PaymentRequestStatus.REJECTED: "demande de paiement refusée",
+    PaymentRequestStatus.PAID: "demande de paiement payée",
+}
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_payment(self, payment_request_id, event):
+    """Filed: tell the OPCO's staff. Decided or paid: tell the project holder's staff."""
+    payment_request = (
+        PaymentRequest.objects.select_related("funding_file__pathway__candidate", "batch")
+        .filter(pk=payment_request_id)
+        .first()
+    )
+    if payment_request is None or not event.startswith(f"{payment_request.status}:"):
+        return 0
+    pathway = payment_request.funding_file.pathway
+    recipients, link = PAYMENT_TOLD[payment_request.status](payment_request)
+    label = PAYMENT_EVENT_LABELS[payment_request.status]
+    created = notify(
+        recipients=recipients,
+        category=NotificationCategory.FUNDING,
+        event_key=f"payment:{payment_request.pk}:{event}"[:100],
+        subject=f"{pathway.reference} : {label}",
+        template="payment",
+        context={"pathway": pathway, "request": payment_request, "event_label": label},
         link=link,
     )
     return len(created)

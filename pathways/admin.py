@@ -13,6 +13,7 @@ from pathways.models import (
     Employer,
     Pathway,
     PathwayTransition,
+    PlanAction,
     Project,
     ProjectDocument,
     ProjectHolder,
@@ -176,3 +177,13 @@ class ProjectTransitionAdmin(ReadOnlyAdmin):
 @admin.register(SmicRate)
 class SmicRateAdmin(admin.ModelAdmin):
     list_display = ["effective_from", "hourly_gross", "monthly_gross_35h"]
+
+
+@admin.register(PlanAction)
+class PlanActionAdmin(ReadOnlyHistoryAdmin):
+    """Read-only: the plan is written by the project holder (portal or API), checked against the funding."""
+
+    list_display = ["title", "pathway", "kind", "start_date", "end_date", "planned_hours", "cost"]
+    list_filter = ["kind"]
+    list_select_related = ["pathway"]
+    search_fields = ["title", "provider_name", "pathway__reference"]

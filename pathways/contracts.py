@@ -29,6 +29,10 @@ def follow_contract(pathway, contract) -> None:
         follow(pathway, contract)
 
 
+def within_contract(contract, start: datetime.date, end: datetime.date) -> bool:
+    return contract.start_date <= start <= end <= contract.end_date
+
+
 MAX_MONTHS = 36
 MIN_AGE = 16
 MAX_AGE = 80

@@ -108,3 +108,45 @@ class ProjectPartnerRole(models.TextChoices):
 class ProjectDocumentKind(models.TextChoices):
     PROJECT_SHEET = "project_sheet", "Fiche projet signée"
     OTHER = "other", "Autre pièce"
+
+
+class PlanActionKind(models.TextChoices):
+    """The kinds of action of the pedagogical plan (product.md section 11)."""
+
+    TRAINING = "training", "Formation en organisme"
+    AFEST = "afest", "Action de formation en situation de travail (AFEST)"
+    WORK_ACTIVITY = "work_activity", "Activités en situation de travail"
+    VAE_SUPPORT = "vae_support", "Accompagnement VAE"
+    DESIGN = "design", "Conception et coordination"
+    EVALUATION_SESSION = "evaluation_session", "Session d'évaluation"
+
+
+# The theory that stays mandatory ("un apport théorique reste toutefois obligatoire").
+THEORY_KINDS = frozenset({PlanActionKind.TRAINING, PlanActionKind.AFEST})
+# Activities at the workstation: no provider, no cost.
+UNPAID_KINDS = frozenset({PlanActionKind.WORK_ACTIVITY})
+# The phases in which the project holder writes the plan (in delivery, never below an approved file).
+PLAN_PHASES = frozenset(
+    {PathwayPhase.POSITIONING, PathwayPhase.SUPPORT, PathwayPhase.ADMISSIBILITY, PathwayPhase.DELIVERY}
+)
+# The phases in which the companion records the hours realised.
+REALISED_PHASES = frozenset({PathwayPhase.DELIVERY, PathwayPhase.EVALUATION})
+
+
+class PlanCategory(models.TextChoices):
+    """The funding category an action's cost falls in (the same values as funding.enums.FundingCategory)."""
+
+    TEACHING = "teaching", "Frais pédagogiques"
+    DESIGN = "design", "Conception et coordination"
+    SUPPORT = "support", "Accompagnement VAE"
+
+
+# Kind → funding category (product.md section 11), stated once; a work activity costs nothing.
+PLAN_CATEGORY = {
+    PlanActionKind.TRAINING: PlanCategory.TEACHING,
+    PlanActionKind.AFEST: PlanCategory.TEACHING,
+    PlanActionKind.EVALUATION_SESSION: PlanCategory.TEACHING,
+    PlanActionKind.DESIGN: PlanCategory.DESIGN,
+    PlanActionKind.VAE_SUPPORT: PlanCategory.SUPPORT,
+    PlanActionKind.WORK_ACTIVITY: None,
+}

@@ -12,17 +12,19 @@ from simple_history.models import HistoricalRecords
 from pathways import scopes
 from pathways.enums import (
     CLOSED_PHASES,
+    PLAN_CATEGORY,
     AdmissibilityDecision,
     DocumentKind,
     HighestQualification,
     PathwayPhase,
+    PlanActionKind,
     ProjectDocumentKind,
     ProjectPartnerRole,
     ProjectStatus,
     Region,
 )
 from vae_inversee.accounts.enums import OrganisationKind, Role
-from vae_inversee.lib.dates import add_months, validate_plausible_date
+from vae_inversee.lib.dates import add_months, validate_plausible_date, year_of_contract
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
 
@@ -531,6 +533,103 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.original_name}"
+
+
+class PlanActionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(pathway__in=Pathway.objects.visible_to(user))
+
+
+class PlanAction(models.Model):
+    """One action of a pathway's pedagogical plan (product.md section 11): what each euro requested pays for."""
+
+    pathway = models.ForeignKey(
+        Pathway, on_delete=models.CASCADE, related_name="plan_actions", verbose_name="parcours", editable=False
+    )
+    kind = models.CharField("nature", max_length=30, choices=PlanActionKind)
+    title = models.CharField("intitulé", max_length=255)
+    provider_name = models.CharField("organisme", max_length=255, blank=True)
+    provider_siret = models.CharField("SIRET de l'organisme", max_length=14, blank=True, validators=[validate_siret])
+    skill_blocks = models.ManyToManyField(
+        "certifications.SkillBlock", related_name="plan_actions", blank=True, verbose_name="blocs couverts"
+    )
+    planned_hours = models.DecimalField(
+        "heures prévues", max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    start_date = models.DateField("début", validators=[validate_plausible_date])
+    end_date = models.DateField("fin", validators=[validate_plausible_date])
+    cost = models.DecimalField(
+        "coût (€ HT)", max_digits=9, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+    # Recorded by the companion during delivery.
+    realised_hours = models.DecimalField(
+        "heures réalisées",
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    updated_at = models.DateTimeField("mise à jour le", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[skill_blocks])
+
+    objects = PlanActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "action du plan pédagogique"
+        verbose_name_plural = "actions du plan pédagogique"
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PlanActionKind.values),
+                name="pathways_planaction_kind_valid",
+                violation_error_message="Nature d'action inconnue.",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_hours__gt=0),
+                name="pathways_planaction_hours_positive",
+                violation_error_message="Le nombre d'heures prévues doit être supérieur à zéro.",
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0),
+                name="pathways_planaction_cost_positive",
+                violation_error_message="Le coût ne peut pas être négatif.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind=PlanActionKind.WORK_ACTIVITY) | Q(cost=0),
+                name="pathways_planaction_work_activity_free",
+                violation_error_message="Une activité en situation de travail ne coûte rien (0 €).",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="pathways_planaction_ends_after_start",
+                violation_error_message="La fin de l'action ne peut pas précéder son début.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.title}"
+
+    @property
+    def category(self) -> str | None:
+        """The funding category of its cost (pathways.enums.PLAN_CATEGORY), None for a work activity."""
+        category = PLAN_CATEGORY.get(self.kind)
+        return str(category) if category else None
+
+    @property
+    def category_label(self) -> str:
+        category = PLAN_CATEGORY.get(self.kind)
+        return category.label if category else "sans coût"
+
+    @property
+    def contract_year(self) -> int | None:
+        """The contract year of its start (None without a contract)."""
+        contract = getattr(self.pathway, "contract", None)
+        if contract is None or self.start_date is None:
+            return None
+        return year_of_contract(contract.start_date, self.start_date)
 
 
 class SupportOpinion(models.Model):

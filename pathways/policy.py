@@ -5,7 +5,14 @@ asks is `vae_inversee.lib.policy`.
 """
 
 from pathways import projects_workflow
-from pathways.enums import OPEN_PHASES, PROJECT_EDITABLE_STATUSES, PathwayPhase, ProjectStatus
+from pathways.enums import (
+    OPEN_PHASES,
+    PLAN_PHASES,
+    PROJECT_EDITABLE_STATUSES,
+    REALISED_PHASES,
+    PathwayPhase,
+    ProjectStatus,
+)
 from pathways.workflow import renewals
 from vae_inversee.accounts.enums import Role
 from vae_inversee.lib.policy import PLATFORM_ADMIN, Action, Condition, declare
@@ -142,6 +149,22 @@ declare(
         OPEN_PHASES,
         state_refusal="Le parcours est clos : aucune pièce ne peut plus être déposée.",
         field="file",
+    ),
+    # The pedagogical plan (section 11): the holder writes it, the companion records the hours realised.
+    phase_action(
+        "plan_action.write",
+        PROJECT_HOLDER,
+        "Seul le porteur de projet du parcours rédige le plan pédagogique.",
+        PLAN_PHASES,
+        subject="La modification du plan pédagogique",
+    ),
+    phase_action(
+        "plan_action.realise",
+        {Role.COMPANION},
+        "Seul l'accompagnateur enregistre les heures réalisées.",
+        REALISED_PHASES,
+        subject="L'enregistrement des heures réalisées",
+        field="realised_hours",
     ),
     # Decisions on the pathway.
     phase_action(

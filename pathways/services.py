@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from certifications.models import Certification
 from pathways import tasks, workflow
-from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract
-from pathways.enums import AdmissibilityDecision, PathwayPhase
+from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract, within_contract
+from pathways.enums import UNPAID_KINDS, AdmissibilityDecision, PathwayPhase
 from pathways.models import (
     Admissibility,
     Candidate,
@@ -19,10 +19,12 @@ from pathways.models import (
     Employer,
     Pathway,
     PathwayTransition,
+    PlanAction,
     Project,
     ProjectHolder,
     SupportOpinion,
 )
+from pathways.plan import follow_plan
 from pathways.uploads import inspect_upload
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.selectors import opco_for_idcc
@@ -66,7 +68,8 @@ def locked_pathway(user, action, pathway, *related) -> Pathway:
     The first lines of every service acting on a pathway, here and in the apps above (evaluation).
     """
     policy.require_role(user, action)
-    pathway = Pathway.objects.select_for_update().select_related(*related).get(pk=pathway.pk)
+    # Only the pathway's row is locked (a related contract may be missing: an outer join).
+    pathway = Pathway.objects.select_for_update(of=("self",)).select_related(*related).get(pk=pathway.pk)
     policy.require_visible(user, pathway, OUT_OF_SCOPE)
     policy.authorize(user, action, pathway)
     return pathway
@@ -439,6 +442,97 @@ def jury_session_set(*, acting_user, pathway, session_date) -> Pathway:
     pathway.save(update_fields=["jury_session_date", "updated_at"])
     enqueue(tasks.notify_jury_session, pathway.pk, str(session_date))
     return pathway
+
+
+# ---- the pedagogical plan (section 11) -----------------------------------------------------------------
+
+PLAN_FIELDS = ("kind", "title", "provider_name", "provider_siret", "planned_hours", "start_date", "end_date", "cost")
+
+
+def _plan_action_errors(pathway, action, skill_blocks) -> dict:
+    errors: dict[str, list[str]] = {}
+
+    def fail(name, message):
+        errors.setdefault(name, []).append(message)
+
+    if action.kind in UNPAID_KINDS:
+        if action.cost:
+            fail("cost", "Une activité en situation de travail ne coûte rien : indiquez 0 €.")
+    else:
+        if not (action.provider_name or "").strip():
+            fail("provider_name", "Indiquez l'organisme qui réalise l'action.")
+        if not action.provider_siret:
+            fail("provider_siret", "Indiquez le SIRET de l'organisme qui réalise l'action.")
+    targets = set(pathway.target_blocks.values_list("pk", flat=True))
+    foreign = [block.code for block in skill_blocks if block.pk not in targets]
+    if foreign:
+        fail("skill_blocks", f"Ces blocs ne sont pas visés par le parcours : {', '.join(sorted(foreign))}.")
+    contract = getattr(pathway, "contract", None)
+    if contract is None:
+        fail("start_date", "Enregistrez d'abord le contrat : les actions se situent pendant le contrat.")
+    elif action.start_date and action.end_date and action.start_date <= action.end_date:
+        if not within_contract(contract, action.start_date, action.end_date):
+            fail(
+                "start_date" if action.start_date < contract.start_date else "end_date",
+                f"L'action doit se dérouler pendant le contrat, du {contract.start_date:%d/%m/%Y} "
+                f"au {contract.end_date:%d/%m/%Y}.",
+            )
+    elif action.start_date and action.end_date:
+        fail("end_date", "La fin de l'action ne peut pas précéder son début.")
+    return errors
+
+
+@transaction.atomic
+def plan_action_save(*, acting_user, pathway, plan_action=None, skill_blocks=None, **data) -> PlanAction:
+    """Create or modify an action of the plan; the funding that follows the plan may refuse it (delivery)."""
+    pathway = locked_pathway(acting_user, "plan_action.write", pathway, "contract")
+    if plan_action is None:
+        plan_action = PlanAction(pathway=pathway)
+    elif plan_action.pathway_id != pathway.pk:
+        raise PermissionDenied(OUT_OF_SCOPE)
+    for name, value in data.items():
+        if name in PLAN_FIELDS:
+            setattr(plan_action, name, value)
+    plan_action.provider_siret = compact_siret(plan_action.provider_siret or "")
+    plan_action.pathway = pathway
+    blocks = (
+        list(skill_blocks)
+        if skill_blocks is not None
+        else list(plan_action.skill_blocks.all())
+        if plan_action.pk
+        else []
+    )
+    errors = _plan_action_errors(pathway, plan_action, blocks)
+    try:
+        plan_action.full_clean()
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            errors.setdefault(name, []).extend(message for message in messages if message not in errors.get(name, []))
+    if errors:
+        raise ValidationError(errors)
+    plan_action.save()
+    plan_action.skill_blocks.set(blocks)
+    follow_plan(pathway)
+    return plan_action
+
+
+@transaction.atomic
+def plan_action_delete(*, acting_user, plan_action) -> None:
+    locked_pathway(acting_user, "plan_action.write", plan_action.pathway)
+    pathway = plan_action.pathway
+    plan_action.delete()
+    follow_plan(pathway)
+
+
+@transaction.atomic
+def plan_action_realise(*, acting_user, plan_action, realised_hours) -> PlanAction:
+    """The companion records the hours realised of an action (delivery, evaluation)."""
+    locked_pathway(acting_user, "plan_action.realise", plan_action.pathway)
+    plan_action = PlanAction.objects.select_for_update().get(pk=plan_action.pk)
+    if realised_hours is not None and realised_hours < 0:
+        raise ValidationError({"realised_hours": ["Le nombre d'heures réalisées ne peut pas être négatif."]})
+    plan_action.realised_hours = realised_hours
+    return _save(plan_action, update_fields=["realised_hours", "updated_at"])
 
 
 # ---- the transition ----------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pathways.contracts import check_contract
 from pathways.enums import OPEN_PHASES, AdmissibilityDecision, DocumentKind, PathwayPhase
+from pathways.plan import plan_covers_target_blocks, plan_has_theory
 from vae_inversee.accounts.enums import Role
 
 # ---- guards: each returns None when met, or the reason it is not -------------------------------
@@ -142,7 +143,8 @@ TRANSITIONS = [
     Transition(
         "request_admissibility", "Passer en recevabilité", frozenset({P.SUPPORT}), P.ADMISSIBILITY,
         frozenset({Role.COMPANION}),
-        [support_opinion_favourable], tells=frozenset({"opco", "certifier"}),
+        [support_opinion_favourable, plan_has_theory, plan_covers_target_blocks],
+        tells=frozenset({"opco", "certifier"}),
     ),
     Transition(
         "start_delivery", "Passer en mise en œuvre", frozenset({P.ADMISSIBILITY}), P.DELIVERY,
@@ -259,6 +261,13 @@ def stepper(pathway) -> dict:
         "step_count": len(STEPS),
         "next_step": P(STEPS[step]).label if step and step < len(STEPS) else None,
     }
+
+
+def abandoned_on(pathway):
+    """The day the pathway was abandoned, None while it is not (payments may not run past it)."""
+    if pathway.phase != P.ABANDONED:
+        return None
+    return timezone.localdate(pathway.phase_changed_at)
 
 
 def closure(pathway) -> dict | None:

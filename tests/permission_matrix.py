@@ -8,9 +8,11 @@ its token, its notifications), and "other" objects of a second world, none of wh
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from evaluation.models import Assessment, Jury
+from funding import services as funding_services
 from funding.agreements import agreement_store
 from funding.models import FundingFile
 from pathways.enums import PathwayPhase
+from tests.funding.payment_factories import bank_details, file_request
 from tests.pathways.factories import (
     PathwayFactory,
     ProjectDocumentFactory,
@@ -55,13 +57,25 @@ def world(opco_code):
     judged = walk_to(judged, PathwayPhase.EVALUATION, staff)
     record_jury(judged, staff, outcome="full")
     # The agreement PDF of the approved file (its task runs after a commit the test never makes).
-    agreement_store(funding_file_id=FundingFile.objects.get(pathway=pathway, contract_year=1).pk)
+    funding_file = FundingFile.objects.get(pathway=pathway, contract_year=1)
+    agreement_store(funding_file_id=funding_file.pk)
+    # Payments: bank details, a request waiting for the OPCO, another accepted and batched (not yet paid).
+    bank_details(staff)
+    payment_request = file_request(funding_file, staff, amount="500.00")
+    batched = file_request(funding_file, staff, amount="700.00")
+    funding_services.payment_request_approve(
+        acting_user=staff["opco"], payment_request=batched, approved_amount="700.00"
+    )
+    batch = funding_services.payment_batch_create(acting_user=staff["opco"], requests=[batched])
     objects = {
         "pathway": pathway,
         "candidate": pathway.candidate,
         "employer": pathway.employer,
         "document": pathway.documents.first(),
-        "funding_file": FundingFile.objects.get(pathway=pathway, contract_year=1),
+        "funding_file": funding_file,
+        "plan_action": pathway.plan_actions.order_by("pk").first(),
+        "payment_request": payment_request,
+        "payment_batch": batch,
         "assessment": Assessment.objects.filter(pathway=pathway).first(),
         "jury": Jury.objects.get(pathway=judged),
         "certification": pathway.certification,
@@ -97,12 +111,18 @@ OBJECT_OF = [
     ("pathways:employer_", "employer"),
     ("funding:file_", "funding_file"),
     ("funding:agreement", "funding_file"),
+    ("funding:invoice", "payment_request"),
+    ("funding:payment_request_", "payment_request"),
+    ("funding:batch_", "payment_batch"),
     ("notifications:mark_read", "notification"),
     ("accounts:api_token", "token"),
     ("certifications:", "certification"),
     ("candidate-", "candidate"),
     ("employer-", "employer"),
     ("funding-file-", "funding_file"),
+    ("plan-action-", "plan_action"),
+    ("payment-request-", "payment_request"),
+    ("payment-batch-", "payment_batch"),
     ("assessment-", "assessment"),
     ("jury-", "jury"),
     ("certification-", "certification"),
@@ -131,6 +151,8 @@ def concrete(name, route, objects, owned):
             values[parameter] = objects[document].pk
         elif parameter == "file_format":
             values[parameter] = "csv"
+        elif parameter == "action_pk":
+            values[parameter] = objects["plan_action"].pk
         else:
             kind = object_kind(name)
             values[parameter] = (owned[kind] if kind in owned else objects[kind]).pk

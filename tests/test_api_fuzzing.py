@@ -19,11 +19,13 @@ from hypothesis import settings as hypothesis_settings
 from certifications.models import Certification
 from evaluation import services as evaluation_services
 from evaluation.models import Assessment, Jury, PathwayOutcome
-from funding.models import FundingFile
+from funding import services as funding_services
+from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Document, Employer, Pathway, Project
+from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project
 from tests.funding.factories import funded_pathway, submitted_file
+from tests.funding.payment_factories import bank_details, file_request
 from tests.pathways.factories import PathwayFactory, ProjectFactory, record_jury, staff_of, walk_to
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import ApiToken
@@ -51,6 +53,9 @@ REAL_IDS = {
     "project-holders": lambda: Pathway.objects.values_list("project_holder_id", flat=True),
     "projects": lambda: Project.objects.values_list("pk", flat=True),
     "tokens": lambda: ApiToken.objects.values_list("pk", flat=True),
+    "plan-actions": lambda: PlanAction.objects.values_list("pk", flat=True),
+    "payment-requests": lambda: PaymentRequest.objects.values_list("pk", flat=True),
+    "payment-batches": lambda: PaymentBatch.objects.values_list("pk", flat=True),
 }
 
 
@@ -87,6 +92,15 @@ def tokens(db, settings, tmp_path):
     ProjectFactory(project_holder=pathway.project_holder)
     ProjectFactory(project_holder=pathway.project_holder, status="submitted")
     ProjectFactory(project_holder=pathway.project_holder, status="complete", complete_at=timezone.now())
+    # Payments: a request waiting, another accepted and batched.
+    funding_file = FundingFile.objects.get(pathway=pathway, contract_year=1)
+    bank_details(staff)
+    file_request(funding_file, staff, amount="300.00")
+    batched = file_request(funding_file, staff, amount="400.00")
+    funding_services.payment_request_approve(
+        acting_user=staff["opco"], payment_request=batched, approved_amount="400.00"
+    )
+    funding_services.payment_batch_create(acting_user=staff["opco"], requests=[batched])
     assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
     assert PathwayOutcome.objects.exists()
     return {role: account_services.api_token_issue(acting_user=staff[role])[1] for role in ROLES}

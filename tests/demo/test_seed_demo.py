@@ -7,7 +7,8 @@ from certifications.models import Certification
 from evaluation.enums import OutcomeSituation
 from evaluation.models import PathwayOutcome
 from evaluation.reminders import collect
-from pathways.enums import CLOSED_PHASES, ProjectStatus
+from funding.models import PaymentBatch, PaymentRequest
+from pathways.enums import CLOSED_PHASES, PathwayPhase, ProjectStatus
 from pathways.models import Candidate, Employer, Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
@@ -112,3 +113,11 @@ def test_demo_projects_show_every_status_and_each_holder_has_room(db):
     deemed = Project.objects.get(status=ProjectStatus.DEEMED_REJECTED)
     assert deemed.transitions.last().by is None
     assert Project.objects.filter(status=ProjectStatus.DRAFT).get().transitions.count() == 0
+
+
+def test_demo_shows_the_money_flow_in_every_status(db):
+    seed_demo()
+    walked = Pathway.objects.exclude(phase__in=[PathwayPhase.POSITIONING, PathwayPhase.ABANDONED])
+    assert walked.exists() and not walked.filter(plan_actions__isnull=True).exists()
+    assert set(PaymentRequest.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected", "paid"}
+    assert PaymentBatch.objects.filter(status="paid").count() == 1

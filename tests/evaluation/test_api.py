@@ -96,6 +96,7 @@ def test_indicators_in_json_csv_and_xlsx_agree(in_evaluation):
         "label": "Frais pédagogiques",
         "requested": "4000.00",
         "approved": "4000.00",
+        "paid": "0.00",
     }
 
     response = client.get("/api/v1/indicators/", {"format": "csv"})

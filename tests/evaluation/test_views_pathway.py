@@ -14,7 +14,7 @@ from funding.money import Amounts
 from pathways import services as pathway_services
 from pathways.models import Contract
 from tests.accounts.factories import UserFactory
-from tests.pathways.factories import PathwayFactory, add_contract, record_jury, show_to_opco, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, record_jury, show_to_opco, staff_of, walk_to
 
 
 @pytest.fixture(autouse=True)
@@ -58,7 +58,8 @@ def test_the_opco_does_not_see_a_draft_funding_file(client, db):
     from funding import services as funding_services
 
     pathway, staff = walked("admissibility")
-    add_contract(pathway, end_date=datetime.date(2027, 9, 14))
+    # Walking to admissibility recorded the contract (the plan lies inside it): a second year now.
+    Contract.objects.filter(pathway=pathway).update(end_date=datetime.date(2027, 9, 14))
     show_to_opco(pathway, staff)
     funding_services.funding_file_create(
         acting_user=staff["project_holder"],
@@ -72,7 +73,6 @@ def test_the_opco_does_not_see_a_draft_funding_file(client, db):
     assert "Brouillon" in text(client.get(page_url(pathway)))
     # Only drafts addressed to it: the OPCO does not see the pathway at all.
     draft_only, draft_staff = walked("admissibility")
-    add_contract(draft_only)
     funding_services.funding_file_create(
         acting_user=draft_staff["project_holder"], pathway=draft_only, requested=Amounts.parse({"teaching": "1000.00"})
     )

@@ -1,13 +1,15 @@
 from funding import services
 from funding.money import Amounts
-from tests.pathways.factories import PathwayFactory, add_contract, staff_of
+from tests.pathways.factories import PathwayFactory, add_contract, ensure_plan, staff_of
 
 
 def funded_pathway(**contract_overrides):
-    """A pathway with its contract recorded, and one user per role who can see it."""
+    """A pathway with its contract and a plan costing the caps each year, and one user per role who can see it."""
     pathway = PathwayFactory()
     add_contract(pathway, **contract_overrides)
-    return pathway, staff_of(pathway)
+    staff = staff_of(pathway)
+    ensure_plan(pathway, staff)
+    return pathway, staff
 
 
 def submitted_file(pathway, staff, **amounts):
@@ -16,6 +18,7 @@ def submitted_file(pathway, staff, **amounts):
         "requested_design": "1000.00",
         "requested_support": "2000.00",
     }
+    ensure_plan(pathway, staff)
     funding_file = services.funding_file_create(
         acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.parse(amounts, "requested")
     )

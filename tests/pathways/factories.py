@@ -21,6 +21,7 @@ from pathways.enums import (
     DocumentKind,
     HighestQualification,
     PathwayPhase,
+    PlanActionKind,
     ProjectDocumentKind,
     ProjectPartnerRole,
     ProjectStatus,
@@ -30,6 +31,7 @@ from pathways.models import (
     Contract,
     Employer,
     Pathway,
+    PlanAction,
     Project,
     ProjectDocument,
     ProjectHolder,
@@ -38,6 +40,7 @@ from pathways.models import (
 from tests.accounts.factories import OrganisationFactory, UserFactory, luhn_siret
 from tests.certifications.factories import CertificationFactory
 from vae_inversee.accounts.models import Organisation
+from vae_inversee.lib.dates import add_months
 
 
 def _real_pdf() -> bytes:
@@ -194,6 +197,46 @@ def add_contract(pathway, **overrides):
     return Contract.objects.create(pathway=pathway, **contract_data(**overrides))
 
 
+PROVIDER_SIRET = luhn_siret(7100)
+# What a plan costs per contract year by default: the annual caps, so any file within them is covered.
+PLAN_PER_YEAR = {"teaching": "6000.00", "design": "1000.00", "support": "2000.00"}
+PLAN_KINDS = {
+    "teaching": PlanActionKind.TRAINING,
+    "design": PlanActionKind.DESIGN,
+    "support": PlanActionKind.VAE_SUPPORT,
+}
+
+
+def give_plan(pathway, staff=None, per_year=None):
+    """A plan satisfying the admissibility guards, through the service: per contract year a training (all
+    target blocks), a design and a VAE support action costing `per_year` (the caps by default)."""
+    pathway = Pathway.objects.get(pk=pathway.pk)
+    if not Contract.objects.filter(pathway=pathway).exists():
+        add_contract(pathway)
+        pathway = Pathway.objects.get(pk=pathway.pk)
+    holder = (staff or {}).get("project_holder") or UserFactory(organisation=pathway.project_holder.organisation)
+    contract = pathway.contract
+    blocks = list(pathway.target_blocks.all())
+    year = 1
+    while (start := add_months(contract.start_date, 12 * (year - 1))) <= contract.end_date:
+        end = min(add_months(contract.start_date, 12 * year) - datetime.timedelta(days=1), contract.end_date)
+        for category, cost in (per_year or PLAN_PER_YEAR).items():
+            services.plan_action_save(
+                acting_user=holder, pathway=pathway, kind=PLAN_KINDS[category], title=f"{category} année {year}",
+                provider_name="Organisme de formation", provider_siret=PROVIDER_SIRET, planned_hours=Decimal("35"),
+                start_date=start, end_date=end, cost=Decimal(cost),
+                skill_blocks=blocks if category == "teaching" else [],
+            )  # fmt: skip
+        year += 1
+    return pathway
+
+
+def ensure_plan(pathway, staff=None):
+    if not PlanAction.objects.filter(pathway=pathway).exists():
+        give_plan(pathway, staff)
+    return Pathway.objects.get(pk=pathway.pk)
+
+
 def staff_of(pathway):
     """One user per role who may see the pathway (creating them as needed)."""
     certifier_org = pathway.certification.certifiers.first().organisation
@@ -225,6 +268,7 @@ def fulfil_guards(pathway, step, staff):
                 acting_user=staff["project_holder"], pathway=pathway, kind=kind, uploaded_file=pdf_upload()
             )
     elif step == PathwayPhase.ADMISSIBILITY:
+        ensure_plan(pathway, staff)
         services.support_opinion_record(
             acting_user=staff["companion"], pathway=pathway, job_match=True, pedagogical_path=True
         )
@@ -272,6 +316,7 @@ def approve_year_one(pathway, staff):
     pathway = Pathway.objects.get(pk=pathway.pk)
     funding_file = FundingFile.objects.filter(pathway=pathway, contract_year=1).first()
     if funding_file is None:
+        ensure_plan(pathway, staff)
         funding_file = funding_services.funding_file_create(
             acting_user=staff["project_holder"],
             pathway=pathway,
@@ -295,6 +340,7 @@ def show_to_opco(pathway, staff=None):
         add_contract(pathway)
     funding_file = FundingFile.objects.filter(pathway=pathway, contract_year=1).first()
     if funding_file is None:
+        ensure_plan(pathway, staff)
         funding_file = funding_services.funding_file_create(
             acting_user=staff["project_holder"], pathway=pathway, requested=Amounts.of(teaching="1000.00")
         )

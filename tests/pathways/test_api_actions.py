@@ -11,12 +11,14 @@ from tests.conftest import api_as
 from tests.pathways.factories import (
     PDF_BYTES,
     PNG_BYTES,
+    PROVIDER_SIRET,
     CandidateFactory,
     CertificationFactory,
     EmployerFactory,
     PathwayFactory,
     ProjectHolderFactory,
     add_contract,
+    ensure_plan,
     pdf_upload,
     show_to_opco,
     staff_of,
@@ -103,7 +105,20 @@ def test_a_pathway_walks_through_every_phase_through_the_api(django_capture_on_c
     assert response.status_code == 200, response.content
     assert response.json()["phase"] == "support"
 
-    # Support: the companion's favourable opinion, then the companion moves it on.
+    # Support: the holder's pedagogical plan (theory covering every target block), the companion's favourable
+    # opinion, then the companion moves it on.
+    blocks = list(pathway.target_blocks.values_list("pk", flat=True))
+    for kind, cost, covered in (("training", "5000.00", blocks), ("vae_support", "2000.00", [])):
+        planned = holder_staff.post(
+            "/api/v1/plan-actions/",
+            {
+                "pathway": pathway.pk, "kind": kind, "title": "Enseignements", "provider_name": "Organisme",
+                "provider_siret": PROVIDER_SIRET, "skill_blocks": covered, "planned_hours": "140.00",
+                "start_date": "2025-09-15", "end_date": "2026-06-30", "cost": cost,
+            },
+            format="json",
+        )  # fmt: skip
+        assert planned.status_code == 201, planned.content
     response = companion_api.post(
         url(pathway, "support-opinion/"),
         {"job_match": True, "pedagogical_path": True, "comment": "Poste adapté."},
@@ -483,6 +498,7 @@ def test_a_file_missing_on_disk_is_a_404(pathway, staff, media):
 
 def test_an_unfavourable_opinion_blocks_admissibility(pathway, staff):
     walk_to(pathway, "support", staff)
+    ensure_plan(pathway, staff)
     client = api_as(staff["companion"])
 
     recorded = client.post(

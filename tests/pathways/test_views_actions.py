@@ -8,7 +8,16 @@ from django.urls import reverse
 from pathways.enums import AdmissibilityDecision, DocumentKind, PathwayPhase
 from pathways.models import Admissibility, Document, Pathway, PathwayTransition, SupportOpinion
 from tests.accounts.factories import UserFactory
-from tests.pathways.factories import PDF_BYTES, PathwayFactory, pdf_upload, record_jury, show_to_opco, staff_of, walk_to
+from tests.pathways.factories import (
+    PDF_BYTES,
+    PathwayFactory,
+    ensure_plan,
+    pdf_upload,
+    record_jury,
+    show_to_opco,
+    staff_of,
+    walk_to,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -255,6 +264,7 @@ def test_download_outside_ones_scope_is_a_404(client, db):
 
 def test_companion_records_the_support_opinion_and_moves_on(client, db):
     pathway = walk_to(PathwayFactory(), PathwayPhase.SUPPORT)
+    ensure_plan(pathway)
     client.force_login(staff_of(pathway)["companion"])
 
     html = text(client.get(url("detail", pathway)))

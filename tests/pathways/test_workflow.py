@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from pathways import services, workflow
 from pathways.enums import OPEN_PHASES, PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition
-from tests.pathways.factories import PathwayFactory, fulfil_guards, record_jury, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, ensure_plan, fulfil_guards, record_jury, staff_of, walk_to
 from vae_inversee.accounts.enums import Role
 
 # Every (source phase, transition) pair of the table, with every role.
@@ -109,6 +109,8 @@ def test_support_needs_a_favourable_opinion_on_both_points(db, settings, tmp_pat
     pathway = PathwayFactory()
     staff = staff_of(pathway)
     pathway = walk_to(pathway, "support", staff)
+    # The plan's own guards are tested in tests/pathways/test_plan.py.
+    pathway = ensure_plan(pathway, staff)
     with pytest.raises(services.TransitionRefused) as refused:
         services.pathway_transition(acting_user=staff["companion"], pathway=pathway, to="admissibility")
     assert refused.value.unmet == [
@@ -133,7 +135,8 @@ def test_admissibility_needs_the_certifier_and_a_valid_contract(db, settings, tm
         services.pathway_transition(acting_user=staff["project_holder"], pathway=pathway, to="delivery")
     assert refused.value.unmet == [
         "Le certificateur n'a pas encore rendu sa décision de recevabilité.",
-        "Le contrat de professionnalisation doit être enregistré.",
+        # The plan's actions lie inside the contract: walking to admissibility recorded it (its checks are
+        # tested in test_contracts.py and below).
         # Registered by the funding app (FundingConfig.ready): one line in the workflow table.
         "Le dossier de financement n'est pas encore accordé par l'OPCO.",
     ]

@@ -6,7 +6,9 @@ from rest_framework.routers import DefaultRouter
 from vae_inversee.api.accounts import ApiTokenViewSet, LogoutView, MeView, ObtainTokenView
 from vae_inversee.api.certifications import CertificationViewSet
 from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet, PathwayOutcomesView
+from vae_inversee.api.funding.payments import PaymentBatchViewSet, PaymentRequestViewSet
 from vae_inversee.api.funding.views import FundingFileViewSet
+from vae_inversee.api.pathways.plan import PlanActionViewSet
 from vae_inversee.api.pathways.views import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 from vae_inversee.api.projects.views import ProjectViewSet
 
@@ -28,7 +30,10 @@ router.register("projects", ProjectViewSet, basename="project")
 router.register("candidates", CandidateViewSet, basename="candidate")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("pathways", PathwayViewSet, basename="pathway")
+router.register("plan-actions", PlanActionViewSet, basename="plan-action")
 router.register("funding-files", FundingFileViewSet, basename="funding-file")
+router.register("payment-requests", PaymentRequestViewSet, basename="payment-request")
+router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("juries", JuryViewSet, basename="jury")
 

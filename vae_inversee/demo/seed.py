@@ -35,6 +35,7 @@ from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
+from vae_inversee.demo.money_flow import demo_plan, seed_payments
 from vae_inversee.demo.outcomes import seed_outcomes
 from vae_inversee.demo.projects import seed_projects
 from vae_inversee.lib.pdf import render_pdf
@@ -532,6 +533,10 @@ def _seed() -> list[str]:
     seed_projects(holders, ceilings, report, {name: User.objects.get(email=HOLDER_STAFF[name]) for name in holders})
     created_pathways = _seed_pathways(holders)
     outcomes = seed_outcomes(holders)
+    created_requests = seed_payments(
+        list(User.objects.filter(membership__isnull=False).select_related("membership__organisation").order_by("pk"))
+    )
+    report.append(f"Demandes de paiement : {created_requests} créé(s)")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
@@ -691,6 +696,8 @@ class Cast:
 
 def _to_support(pathway, cast, index, timeline):
     services.pathway_transition(acting_user=cast.staff, pathway=pathway, to=PathwayPhase.SUPPORT)
+    # The holder writes the pedagogical plan in support; the file later asks for what it costs.
+    demo_plan(pathway, cast.staff, DEMO_REQUESTS[index % len(DEMO_REQUESTS)], index)
 
 
 def _to_admissibility(pathway, cast, index, timeline):
@@ -738,7 +745,8 @@ STEPS = {
     PathwayPhase.COMPLETED: [(PathwayPhase.COMPLETED, _to_completed)],
 }
 WALKED = [PathwayPhase.POSITIONING, *STEPS]
-WITH_CONTRACT = [*WALKED[2:], PathwayPhase.ABANDONED]
+# From support on: the plan's actions lie inside the contract.
+WITH_CONTRACT = [*WALKED[1:], PathwayPhase.ABANDONED]
 # Pathways left in admissibility fill the OPCO's queue: files submitted, a draft, changes asked.
 FILES_LEFT = {PathwayPhase.ADMISSIBILITY: ["submit", "submit", "draft", "changes"]}
 

@@ -45,3 +45,11 @@ def validate_plausible_date(day) -> None:
     reason = out_of_range(day)
     if reason:
         raise ValidationError(reason)
+
+
+def year_of_contract(start: datetime.date, day: datetime.date) -> int:
+    """The contract year (1-based, 12 months each from `start`) `day` falls in; 1 for a day before `start`."""
+    year = 1
+    while add_months(start, 12 * year) <= day:
+        year += 1
+    return year

@@ -7,6 +7,8 @@ field validator; each normaliser returns the compact form we store.
 import re
 
 from django.core.exceptions import ValidationError
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
 from stdnum import exceptions as stdnum_exceptions
 from stdnum.fr import nir as stdnum_nir
 from stdnum.fr import siret as stdnum_siret
@@ -102,3 +104,48 @@ def validate_idcc(value: str) -> None:
             code="idcc",
             params={"value": value},
         )
+
+
+# ---- bank details (the payee of an OPCO's SEPA transfer) ------------------------------------------------
+
+
+def compact_iban(value: str) -> str:
+    return "".join((value or "").split()).upper()
+
+
+def validate_iban(value: str) -> None:
+    """An IBAN of the SEPA area, its length and checksum checked by schwifty."""
+    try:
+        iban = IBAN(value)
+    except SchwiftyException as error:
+        raise ValidationError(
+            "L'IBAN %(value)s n'est pas valide (%(reason)s).",
+            code="iban",
+            params={"value": value, "reason": _bank_reason(error)},
+        )
+    if not iban.in_sepa_zone:
+        raise ValidationError(
+            "L'IBAN %(value)s n'appartient pas à la zone SEPA.", code="iban_sepa", params={"value": value}
+        )
+
+
+def validate_bic(value: str) -> None:
+    try:
+        BIC(value)
+    except SchwiftyException as error:
+        raise ValidationError(
+            "Le BIC %(value)s n'est pas valide (%(reason)s).",
+            code="bic",
+            params={"value": value, "reason": _bank_reason(error)},
+        )
+
+
+def _bank_reason(error) -> str:
+    name = type(error).__name__
+    return {
+        "InvalidChecksumDigits": "la clé de contrôle est incorrecte",
+        "InvalidLength": "sa longueur est incorrecte",
+        "InvalidCountryCode": "le code pays est inconnu",
+        "InvalidStructure": "sa structure est incorrecte",
+        "InvalidBBANChecksum": "la clé RIB est incorrecte",
+    }.get(name, "format incorrect")

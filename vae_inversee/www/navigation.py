@@ -21,6 +21,8 @@ NAVIGATION = [
     ("Parcours accompagnés", "pathways:companion_home", "pathway.companion_queue"),
     ("Dossiers à instruire", "funding:opco_home", "funding_file.review"),
     ("Parcours de l'OPCO", "evaluation:opco_pathways", "steering.opco_pathways"),
+    ("Paiements", "funding:payment_queue", "payment_request.review"),
+    ("Lots de paiement", "funding:batch_list", "payment_batch.create"),
     ("Recevabilités et jurys", "evaluation:certifier_home", "pathway.certifier_queue"),
     ("Pilotage national", "evaluation:ministry_home", "steering.home"),
     ("Parcours", "evaluation:steering_pathways", "steering.pathways"),

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from evaluation import selectors as evaluation_selectors
 from evaluation.outcomes import moments_open, six_months_due_on
+from funding import selectors as funding_selectors
 from funding.models import FundingFile
 from pathways import selectors, services, workflow
 from vae_inversee.lib import policy
@@ -105,6 +106,7 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
     blank = _pathway_forms(user, pathway, target_blocks, outcomes)
     context = {name: form for name, form in forms.items() if name not in blank}
     context.update({name: forms.get(name) or make() for name, make in blank.items()})
+    funding_files = list(FundingFile.objects.visible_to(user).filter(pathway=pathway).order_by("contract_year"))
     juries = evaluation_selectors.juries_of(pathway)
     closure = workflow.closure(pathway)
     progress = evaluation_selectors.progress_by_block(pathway, target_blocks)
@@ -121,13 +123,18 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
         read_only=not policy.may(user, "pathway.work_on"),
         field_changes=selectors.pathway_field_changes(pathway),
         # Funding: the files the user may see (an OPCO does not see a draft), by contract year.
-        funding_files=list(FundingFile.objects.visible_to(user).filter(pathway=pathway).order_by("contract_year")),
+        funding_files=funding_files,
         # Evaluation: progress per block over time, every jury attempt.
         progress=progress,
         progress_recorded=any(row["assessments"] for row in progress),
         juries=juries,
         outcomes=outcomes,
         six_months_due_on=six_months_due_on(pathway) if closure else None,
+        # The pedagogical plan: actions, a timeline per block, per-year totals beside the caps.
+        **funding_selectors.plan_overview(pathway, funding_files, target_blocks),
+        can_write_plan=policy.can(user, "plan_action.write", pathway),
+        can_realise=policy.can(user, "plan_action.realise", pathway),
+        realised_form=forms.get("realised_form"),
         **related,
     )
     context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)

@@ -4,11 +4,13 @@ and who may act are `funding.services`' to check."""
 from dataclasses import replace
 from decimal import Decimal
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funding.enums import CATEGORIES
 from funding.models import FundingFile
 from funding.money import Amounts
+from funding.plan import plan_amounts
 from pathways.models import Pathway
 from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField
@@ -35,6 +37,9 @@ class FundingFileSerializer(fields.ModelSerializer):
     approved_total = euros(read_only=True, allow_null=True)
     decided_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     agreement_available = serializers.SerializerMethodField()
+    plan_teaching = serializers.SerializerMethodField()
+    plan_design = serializers.SerializerMethodField()
+    plan_support = serializers.SerializerMethodField()
 
     class Meta:
         model = FundingFile
@@ -43,6 +48,7 @@ class FundingFileSerializer(fields.ModelSerializer):
             "requested_teaching", "requested_design", "requested_support", "requested_total",
             "approved_teaching", "approved_design", "approved_support", "approved_total",
             "cap_teaching", "cap_design", "cap_support", "cap_total",
+            "plan_teaching", "plan_design", "plan_support",
             "decision_reason", "submitted_at", "decided_at", "decided_by", "agreement_available",
             "created_at", "updated_at",
         ]  # fmt: skip
@@ -55,9 +61,32 @@ class FundingFileSerializer(fields.ModelSerializer):
     def get_agreement_available(self, funding_file) -> bool:
         return bool(funding_file.agreement)
 
+    def _plan(self, funding_file) -> Amounts:
+        # One computation per file and response (the three fields read it).
+        cache = self.context.setdefault("plan_amounts", {}) if isinstance(self.context, dict) else {}
+        if funding_file.pk not in cache:
+            cache[funding_file.pk] = plan_amounts(funding_file.pathway, funding_file.contract_year)
+        return cache[funding_file.pk]
+
+    @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2))
+    def get_plan_teaching(self, funding_file) -> str:
+        return f"{self._plan(funding_file).teaching:.2f}"
+
+    @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2))
+    def get_plan_design(self, funding_file) -> str:
+        return f"{self._plan(funding_file).design:.2f}"
+
+    @extend_schema_field(serializers.DecimalField(max_digits=9, decimal_places=2))
+    def get_plan_support(self, funding_file) -> str:
+        return f"{self._plan(funding_file).support:.2f}"
+
     def validate(self, attrs):
         # The three amounts as one `requested` (what the services take, and replace whole): on a
         # modification the amounts not sent are the file's current ones; on a creation, zero.
+        # On a creation without any amount, the service pre-fills the file from the plan (section 11).
+        if self.instance is None and not any(f"requested_{category}" in attrs for category in CATEGORIES):
+            attrs["requested"] = None
+            return attrs
         current = self.instance.requested if self.instance is not None else Amounts()
         attrs["requested"] = _amounts(attrs, "requested", current)
         return attrs

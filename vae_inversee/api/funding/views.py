@@ -67,7 +67,9 @@ class FundingFileViewSet(
     def get_queryset(self):
         return (
             FundingFile.objects.visible_to(self.request.user)
-            .select_related("opco", "pathway")
+            .select_related("opco", "pathway__contract")
+            # The plan's totals (plan_*) from the prefetched actions: a fixed number of queries.
+            .prefetch_related("pathway__plan_actions")
             .order_by("submitted_at", "created_at", "id")
         )
 

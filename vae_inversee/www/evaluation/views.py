@@ -292,6 +292,15 @@ def _dashboard(request, filters):
             for row in funding["by_category"]
         ],  # fmt: skip
         "funding_chart": funding_chart,
+        "money_groups": [
+            {"key": "opco", "caption": "Par OPCO", "header": "OPCO", "rows": funding["by_opco"]},
+            {
+                "key": "porteurs",
+                "caption": "Par porteur de projet",
+                "header": "Porteur de projet",
+                "rows": funding["by_project_holder"],
+            },
+        ],  # fmt: skip
     }
 
 

@@ -12,6 +12,7 @@ from funding import selectors, services
 from funding.agreements import agreement_file
 from funding.models import FundingFile
 from funding.money import Amounts
+from funding.plan import plan_amounts, prefilled
 from pathways.models import Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
@@ -77,6 +78,8 @@ def _render_decision(request, funding_file, *, forms=None, conflict=None, status
         "documents": list(pathway.documents.select_related("uploaded_by")),
         "amounts": selectors.amount_rows(funding_file.caps, funding_file.requested, funding_file.approved),
         "show_approved": funding_file.approved is not None,
+        "plan": plan_amounts(pathway, funding_file.contract_year),
+        "caps": funding_file.caps,
         "conflict": conflict,
         # After a conflict the forms stay on the page, filled in, so that nothing typed is lost.
         "show_forms": policy.can(request.user, "funding_file.approve", funding_file) or bool(forms),
@@ -209,7 +212,11 @@ def pathway_funding(request, pk):
     editable = caps is not None and (
         funding_file is None or policy.can(request.user, "funding_file.update", funding_file)
     )
-    initial = funding_file.requested.as_fields("requested") if funding_file else {}
+    if funding_file is not None:
+        initial = funding_file.requested.as_fields("requested")
+    else:
+        # A new file starts from the plan's totals of its contract year (within the caps).
+        initial = prefilled(plan_amounts(pathway, year), caps).as_fields("requested") if caps else {}
     form = FundingRequestForm(request.POST or None, caps=caps, initial=initial) if caps else None
     conflict = None
     if request.method == "POST" and form is not None and form.is_valid():
@@ -244,6 +251,8 @@ def pathway_funding(request, pk):
         "conflict": conflict,
         "caps_errors": caps_errors,
         "months": caps.months if caps else None,
+        "plan": plan_amounts(pathway, year),
+        "caps": caps,
         "show_approved": funding_file is not None and funding_file.approved is not None,
         "amounts": selectors.amount_rows(caps, requested, funding_file.approved if funding_file else None)
         if caps

@@ -4,7 +4,7 @@ from django import forms
 
 from certifications.models import Certification, SkillBlock
 from pathways import selectors
-from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
+from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase, PlanActionKind
 from pathways.models import Candidate, Employer
 from vae_inversee.accounts.models import Organisation, User
 from vae_inversee.lib.identifiers import (
@@ -15,7 +15,15 @@ from vae_inversee.lib.identifiers import (
     validate_nir,
     validate_siret,
 )
-from vae_inversee.www.forms import CheckboxSelectMultiple, DateField, DateInput, Form, RadioSelect, UploadInput
+from vae_inversee.www.forms import (
+    CheckboxSelectMultiple,
+    DateField,
+    DateInput,
+    EuroField,
+    Form,
+    RadioSelect,
+    UploadInput,
+)
 
 
 class NirInput(forms.TextInput):
@@ -363,3 +371,46 @@ class AbandonForm(Form):
         help_text="Il figurera dans l'historique du parcours et les indicateurs de l'expérimentation.",
         error_messages={"required": "Le motif de l'abandon est obligatoire."},
     )
+
+
+# ---- the pedagogical plan ------------------------------------------------------------------------------
+
+
+class PlanActionForm(Form):
+    """One action of the plan; pathways.services checks the provider, the blocks and the contract dates."""
+
+    kind = forms.ChoiceField(label="Nature de l'action", choices=PlanActionKind.choices)
+    title = forms.CharField(label="Intitulé", max_length=255)
+    provider_name = forms.CharField(label="Organisme", max_length=255, required=False)
+    provider_siret = forms.CharField(
+        label="SIRET de l'organisme", max_length=20, required=False, help_text="Sauf activité en situation de travail."
+    )
+    skill_blocks = forms.ModelMultipleChoiceField(
+        label="Blocs de compétences couverts",
+        queryset=SkillBlock.objects.none(),
+        required=False,
+        widget=CheckboxSelectMultiple,
+    )
+    planned_hours = forms.DecimalField(label="Heures prévues", max_digits=7, decimal_places=2, min_value=0)
+    start_date = DateField(label="Début")
+    end_date = DateField(label="Fin")
+    cost = EuroField(label="Coût (€ HT)", help_text="0 pour une activité en situation de travail.")
+
+    def __init__(self, *args, pathway, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill_blocks"].queryset = pathway.target_blocks.order_by("code")
+
+    @staticmethod
+    def initial_for(plan_action):
+        if plan_action is None:
+            return {}
+        return {
+            **{name: getattr(plan_action, name) for name in (
+                "kind", "title", "provider_name", "provider_siret", "planned_hours", "start_date", "end_date", "cost",
+            )},
+            "skill_blocks": list(plan_action.skill_blocks.all()),
+        }  # fmt: skip
+
+
+class RealisedHoursForm(Form):
+    realised_hours = forms.DecimalField(label="Heures réalisées", max_digits=7, decimal_places=2, min_value=0)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vae_inversee.www.pathways import views
+from vae_inversee.www.pathways import plan, views
 
 app_name = "pathways"
 
@@ -27,4 +27,8 @@ urlpatterns = [
     path("parcours/<int:pk>/avis-accompagnement/", views.support_opinion, name="support_opinion"),
     path("parcours/<int:pk>/recevabilite/", views.admissibility_decision, name="admissibility"),
     path("parcours/<int:pk>/jury/", views.jury_session, name="jury_session"),
+    path("parcours/<int:pk>/plan/nouvelle-action/", plan.plan_action_create, name="plan_action_create"),
+    path("parcours/<int:pk>/plan/<int:action_pk>/", plan.plan_action_edit, name="plan_action_edit"),
+    path("parcours/<int:pk>/plan/<int:action_pk>/retirer/", plan.plan_action_delete, name="plan_action_delete"),
+    path("parcours/<int:pk>/plan/<int:action_pk>/heures/", plan.plan_action_realise, name="plan_action_realise"),
 ]
