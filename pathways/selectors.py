@@ -93,6 +93,7 @@ def pathways_for_page(user):
         Pathway.objects.visible_to(user)
         .select_related(
             "project_holder__organisation",
+            "project",
             "candidate",
             "employer__opco",
             "certification",

@@ -168,3 +168,12 @@ def test_an_opcos_funding_totals_count_only_the_files_it_may_see(db, settings, t
 
     assert (opco_figures["files"], opco_figures["requested_total"]) == (1, Decimal("1000.00"))
     assert (ministry_figures["files"], ministry_figures["requested_total"]) == (2, Decimal("6000.00"))
+
+
+def test_a_holder_without_an_accepted_project_has_a_ceiling_of_zero(db):
+    holder = ProjectHolderFactory(pathway_ceiling=0)
+    user = UserFactory(organisation=holder.organisation)
+    rows = compute(user)["by_project_holder"]
+    assert rows == [
+        {"project_holder": holder.pk, "name": holder.organisation.name, "count": 0, "ceiling": 0, "ceiling_use": 0.0}
+    ]

@@ -69,7 +69,6 @@ class AcceptForm(Form):
         kwargs.setdefault("prefix", "accept")
         kwargs.setdefault("initial", {"granted_pathways": project.requested_pathways})
         super().__init__(*args, **kwargs)
-        self.fields["granted_pathways"].max_value = project.requested_pathways
         self.fields["granted_pathways"].widget.attrs["max"] = project.requested_pathways
         self["granted_pathways"].help_text = f"Entre 1 et {project.requested_pathways} (le nombre demandé)."
 
