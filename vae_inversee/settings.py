@@ -365,6 +365,10 @@ SPECTACULAR_SETTINGS = {
         "ProgressLevelEnum": "evaluation.enums.ProgressLevel",
         "JuryOutcomeEnum": "evaluation.enums.JuryOutcome",
         "FundingStatusEnum": "funding.enums.FundingStatus",
+        "ProjectStatusEnum": "pathways.enums.ProjectStatus",
+        "ProjectDocumentKindEnum": "pathways.enums.ProjectDocumentKind",
+        "ProjectPartnerRoleEnum": "pathways.enums.ProjectPartnerRole",
+        "RegionEnum": "pathways.enums.Region",
     },
 }
 

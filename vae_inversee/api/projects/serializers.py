@@ -122,15 +122,15 @@ class ProjectTransitionSerializer(fields.ModelSerializer):
         return UserSummarySerializer(log.by).data if log.by_id else None
 
 
-class ReasonSerializer(fields.Serializer):
+class ProjectReasonSerializer(fields.Serializer):
     reason = serializers.CharField(help_text="Le motif, en clair.", allow_blank=True)
 
 
-class CommentSerializer(fields.Serializer):
+class ProjectCommentSerializer(fields.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class AcceptSerializer(fields.Serializer):
+class ProjectAcceptSerializer(fields.Serializer):
     granted_pathways = serializers.IntegerField(
         help_text="Nombre de parcours accordés : entre 1 et le nombre demandé.", min_value=1, max_value=5000
     )

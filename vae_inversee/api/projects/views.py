@@ -15,13 +15,13 @@ from pathways.services import TransitionRefused
 from vae_inversee.api.permissions import ActionPermission
 from vae_inversee.api.projects.filters import ProjectFilter
 from vae_inversee.api.projects.serializers import (
-    AcceptSerializer,
-    CommentSerializer,
+    ProjectAcceptSerializer,
+    ProjectCommentSerializer,
     ProjectDocumentSerializer,
     ProjectDocumentUploadSerializer,
+    ProjectReasonSerializer,
     ProjectSerializer,
     ProjectTransitionSerializer,
-    ReasonSerializer,
 )
 from vae_inversee.api.schema import NOT_FOUND, WRITE_ERRORS, conflict
 
@@ -189,36 +189,36 @@ class ProjectViewSet(
 
     @extend_schema(
         summary="Demander des compléments, avec un motif (pilotage national)",
-        request=ReasonSerializer,
+        request=ProjectReasonSerializer,
         responses={200: ProjectSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="request-complements")
     def request_complements(self, request, pk=None):
-        return self._move(request, ReasonSerializer, project_services.project_request_complements)
+        return self._move(request, ProjectReasonSerializer, project_services.project_request_complements)
 
     @extend_schema(
         summary="Déclarer le dossier complet : le délai de deux mois commence (pilotage national)",
-        request=CommentSerializer,
+        request=ProjectCommentSerializer,
         responses={200: ProjectSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"], url_path="mark-complete")
     def mark_complete(self, request, pk=None):
-        return self._move(request, CommentSerializer, project_services.project_mark_complete)
+        return self._move(request, ProjectCommentSerializer, project_services.project_mark_complete)
 
     @extend_schema(
         summary="Accepter le projet avec un nombre de parcours accordés (pilotage national)",
-        request=AcceptSerializer,
+        request=ProjectAcceptSerializer,
         responses={200: ProjectSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._move(request, AcceptSerializer, project_services.project_accept)
+        return self._move(request, ProjectAcceptSerializer, project_services.project_accept)
 
     @extend_schema(
         summary="Refuser le projet, avec un motif (pilotage national)",
-        request=ReasonSerializer,
+        request=ProjectReasonSerializer,
         responses={200: ProjectSerializer, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        return self._move(request, ReasonSerializer, project_services.project_reject)
+        return self._move(request, ProjectReasonSerializer, project_services.project_reject)
