@@ -17,6 +17,25 @@ from pathways.models import Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib.dates import out_of_range
 
+# The largest id a bigint column holds: beyond it (or not a whole positive number) an id cannot exist.
+MAX_ID = 2**63 - 1
+
+
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    """A model chosen by its id, refused before any query when the id cannot be one (`-5`, `1e99`, `abc`)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not (str(value).isdigit() and 0 < int(str(value)) <= MAX_ID):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+        return super().to_python(value)
+
+
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = IdChoiceField
+
+
 DATE_ERRORS = {"invalid": "Indiquez une date au format AAAA-MM-JJ (par exemple 2026-01-31)."}
 
 
@@ -66,7 +85,7 @@ class IndicatorFilter(django_filters.FilterSet):
         empty_label="Tous les OPCO",
         error_messages=_invalid_choice("un code d'OPCO connu (ex. AKTO)"),
     )
-    project_holder = django_filters.ModelChoiceFilter(
+    project_holder = IdChoiceFilter(
         field_name="project_holder",
         queryset=ProjectHolder.objects.none(),
         label="Porteur de projet",
@@ -74,7 +93,7 @@ class IndicatorFilter(django_filters.FilterSet):
         empty_label="Tous les porteurs",
         error_messages=_invalid_choice("un porteur de projet des parcours que vous voyez"),
     )
-    project = django_filters.ModelChoiceFilter(
+    project = IdChoiceFilter(
         field_name="project",
         queryset=Project.objects.none(),
         label="Projet",
@@ -201,7 +220,7 @@ class SteeringFilter(IndicatorFilter):
         empty_label="Toutes les phases",
         error_messages=_invalid_choice("une phase connue"),
     )
-    certification = django_filters.ModelChoiceFilter(
+    certification = IdChoiceFilter(
         queryset=Certification.objects.none(),
         label="Certification",
         empty_label="Toutes",

@@ -322,6 +322,7 @@ def compute(user, filters=None) -> dict:
                 "name": row["name"],
                 "count": row["count"],
                 "ceiling": row["ceiling"],
+                # A holder whose projects are not accepted yet has no ceiling: nothing used of nothing.
                 "ceiling_use": _use(row["count"], row["ceiling"]),
             }
             for row in holder_rows

@@ -163,7 +163,14 @@ def test_the_filters_never_widen_the_scope(world):
             "created_to",
             "La fin de la période précède son début.",
         ),
-        ({"project_holder": "abc"}, "project_holder", None),
+        (
+            {"project_holder": "abc"},
+            "project_holder",
+            "« abc » n'est pas un porteur de projet des parcours que vous voyez.",
+        ),
+        ({"project_holder": "-5588844665452881772544"}, "project_holder", None),
+        ({"project": "40223690724318999999999"}, "project", None),
+        ({"project": "1.5"}, "project", None),
     ],
 )
 def test_invalid_filters_say_why_in_french(world, data, field, message):
@@ -192,6 +199,9 @@ def test_the_indicators_api_takes_the_filters(world):
         "created_from": ["Indiquez une date au format AAAA-MM-JJ (par exemple 2026-01-31)."],
         "level": ["« 9 » n'est pas un niveau valide : 3 à 8, ou none."],
     }
+    # An id that cannot exist is a 400, before any query (never a database overflow).
+    response = api.get("/api/v1/indicators/", {"project_holder": "-5588844665452881772544", "project": "9" * 30})
+    assert response.status_code == 400 and set(response.json()) == {"project_holder", "project"}
     # The files carry the same filtered figures, and say which filters made them.
     text = api.get("/api/v1/indicators/", {"format": "csv", "opco": "ATLAS"}).getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
