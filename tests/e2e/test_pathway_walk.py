@@ -77,6 +77,40 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
     click(page, "Passer en accompagnement")
     expect_message(page, "est passé en phase « Accompagnement »")
 
+    # ---- in support, the project holder records the contract and writes the pedagogical plan inside it
+    page.get_by_role("link", name="Enregistrer le contrat").click()
+    page.get_by_label("Conclu le").fill("2025-09-01")
+    page.get_by_label("Date de début").fill("2025-09-15")
+    page.get_by_label("Date de fin").fill("2026-09-14")
+    page.get_by_label("Durée hebdomadaire (heures)").fill("35")
+    page.get_by_label("Salaire mensuel brut").fill("1900.00")
+    page.get_by_label("Nom du tuteur ou de la tutrice").fill("Tuteur de bout en bout")
+    click(page, "Enregistrer le contrat")
+    expect_message(page, "Le contrat de professionnalisation du parcours")
+    blocks = list(pathway.target_blocks.order_by("code"))
+    siret = Employer.objects.exclude(siret="").first().siret
+    for kind, title, cost, covered in (
+        ("training", "Enseignements en organisme", "4000,00", blocks),
+        ("design", "Conception et coordination", "500,00", []),
+        ("vae_support", "Accompagnement VAE", "1500,00", []),
+    ):
+        page.get_by_role("link", name="Ajouter une action").click()
+        page.get_by_label("Nature de l'action").select_option(kind)
+        page.get_by_label("Intitulé").fill(title)
+        page.get_by_label(re.compile(r"Organisme\W+Optionnel")).fill("Organisme de formation")
+        page.get_by_label(re.compile(r"SIRET de l'organisme")).fill(siret)
+        for block in covered:
+            # The DSFR label covers its checkbox: the user clicks the label.
+            page.locator("#formulaire-action").get_by_text(str(block), exact=True).click()
+        page.get_by_label("Heures prévues").fill("35")
+        page.get_by_label("Début").fill("2025-09-15")
+        page.get_by_label("Fin").fill("2026-06-30")
+        page.get_by_label("Coût (€ HT)").fill(cost)
+        click(page, "Enregistrer l'action")
+        expect_message(page, f"Action « {title} » enregistrée dans le plan.")
+    assert page.locator("#table-plan tbody tr").count() == 3
+    assert "non couvert" not in page.locator("#chronologie-plan").inner_text()
+
     # ---- the companion gives a favourable opinion and moves to admissibility
     as_user(page, base, "accompagnateur@demo.vae")
     assert pathway.reference in page.content()
@@ -96,18 +130,9 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
     click(page, "Enregistrer la décision")
     expect_message(page, "Décision de recevabilité enregistrée : recevable.")
 
-    # ---- the project holder records the contract; the OPCO approves the funding; delivery starts
+    # ---- the OPCO approves the funding; delivery starts
     as_user(page, base, "porteur@demo.vae")
     open_pathway(page, base, pathway)
-    page.get_by_role("link", name="Enregistrer le contrat").click()
-    page.get_by_label("Conclu le").fill("2025-09-01")
-    page.get_by_label("Date de début").fill("2025-09-15")
-    page.get_by_label("Date de fin").fill("2026-09-14")
-    page.get_by_label("Durée hebdomadaire (heures)").fill("35")
-    page.get_by_label("Salaire mensuel brut").fill("1900.00")
-    page.get_by_label("Nom du tuteur ou de la tutrice").fill("Tuteur de bout en bout")
-    click(page, "Enregistrer le contrat")
-    expect_message(page, "Le contrat de professionnalisation du parcours")
     assert "Le dossier de financement n'est pas encore accordé par l'OPCO." in page.content().replace("&#x27;", "'")
     page.locator("#financement").screenshot(path="/tmp/pathway-funding-before.png")
 
