@@ -88,7 +88,7 @@ def indicator_rows(data) -> list[list]:
     rows.append(["Financement demandé (€)", "Total", funding["requested_total"], ""])
     rows.append(["Financement accordé (€)", "Total", funding["approved_total"], ""])
     rows.append(["Financement payé (€)", "Total", funding["paid_total"], ""])
-    for section, key in (("OPCO", "by_opco"), ("porteur de projet", "by_project_holder")):
+    for section, key in (("OPCO", "by_opco"), ("porteur de projet", "by_project_holder"), ("projet", "by_project")):
         for row in funding[key]:
             for label, value in (("demandé", row["requested"]), ("accordé", row["approved"]), ("payé", row["paid"])):
                 rows.append([f"Financement {label} par {section} (€)", row["label"], value, ""])

@@ -216,6 +216,7 @@ def money_flow(files) -> dict:
     for key, code, name in (
         ("by_opco", "opco__code", "opco__name"),
         ("by_project_holder", "pathway__project_holder", "pathway__project_holder__organisation__name"),
+        ("by_project", "pathway__project", "pathway__project__reference"),
     ):
         paid_by = {
             row[f"funding_file__{code}"]: row["total"]
@@ -371,5 +372,6 @@ def compute(user, filters=None) -> dict:
             "average_paid_per_pathway": flow["average_paid_per_pathway"],
             "by_opco": flow["by_opco"],
             "by_project_holder": flow["by_project_holder"],
+            "by_project": flow["by_project"],
         },
     }

@@ -215,6 +215,8 @@ def test_indicators_show_requested_approved_and_paid_per_category_opco_and_holde
     assert holder["label"] == funding_file.pathway.project_holder.organisation.name and holder["paid"] == Decimal(
         "2000.00"
     )
+    project = data["by_project"][0]
+    assert project["label"] == funding_file.pathway.project.reference and project["paid"] == Decimal("2000.00")
     assert data["funded_pathways"] == 1 and data["average_approved_per_pathway"] == Decimal("9000.00")
     assert data["average_paid_per_pathway"] == Decimal("2000.00")
     rows = indicator_rows(compute(staff["ministry"]))

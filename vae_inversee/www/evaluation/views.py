@@ -300,6 +300,7 @@ def _dashboard(request, filters):
                 "header": "Porteur de projet",
                 "rows": funding["by_project_holder"],
             },
+            {"key": "projets", "caption": "Par projet", "header": "Projet", "rows": funding["by_project"]},
         ],  # fmt: skip
     }
 
