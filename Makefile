@@ -20,7 +20,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -c "import django, rest_framework, celery, weasyprint, pytest, playwright"
 	touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility browser tests (tests/e2e/package.json, locked).
+tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
+	touch $@
+
+install: $(VENV)/.installed tests/e2e/node_modules/.installed
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput

@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from funding import selectors, services
 from funding.agreements import agreement_file
@@ -16,7 +15,7 @@ from pathways.models import Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.lib.money import format_euros
-from vae_inversee.www.access import allowed, download
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.funding.forms import (
     ApproveForm,
     FundingRequestForm,
@@ -111,7 +110,7 @@ def _decide(request, pk, name, form_class, decide, success):
 
 
 @allowed("funding_file.approve")
-@require_POST
+@post_only("funding:file_detail")
 def file_approve(request, pk):
     return _decide(
         request,
@@ -130,7 +129,7 @@ def file_approve(request, pk):
 
 
 @allowed("funding_file.request_changes")
-@require_POST
+@post_only("funding:file_detail")
 def file_request_changes(request, pk):
     return _decide(
         request,
@@ -147,7 +146,7 @@ def file_request_changes(request, pk):
 
 
 @allowed("funding_file.reject")
-@require_POST
+@post_only("funding:file_detail")
 def file_reject(request, pk):
     return _decide(
         request,

@@ -8,14 +8,13 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from evaluation.personal_data import candidate_export as export_candidate_data
 from pathways import personal_data, selectors, services
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
-from vae_inversee.www.access import allowed, download
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.lists import filtered, paginate
 from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url, render_candidate_page, render_pathway_page
 from vae_inversee.www.pathways.forms import (
@@ -85,7 +84,7 @@ def candidate_detail(request, pk):
 
 
 @allowed("candidate.export")
-@require_POST
+@post_only("pathways:candidate_detail")
 def candidate_export(request, pk):
     """The ZIP of a right-of-access request (RGPD art. 15); the export is logged by the service."""
     candidate = get_object_or_404(
@@ -266,7 +265,7 @@ def contract_edit(request, pk):
 
 
 @allowed("contract.renew")
-@require_POST
+@post_only("pathways:detail")
 def contract_renewal(request, pk):
     """After a renewal (a failed jury, pathway back in delivery), the contract's end date moves on."""
     return act_on_pathway(
@@ -290,7 +289,7 @@ def pathway_detail(request, pk):
 
 
 @allowed("pathway.work_on")
-@require_POST
+@post_only("pathways:detail")
 def pathway_transition(request, pk):
     return act_on_pathway(
         request,
@@ -307,7 +306,7 @@ def pathway_transition(request, pk):
 
 
 @allowed("pathway.work_on")
-@require_POST
+@post_only("pathways:detail")
 def pathway_abandon(request, pk):
     return act_on_pathway(
         request,
@@ -322,7 +321,7 @@ def pathway_abandon(request, pk):
 
 
 @allowed("document.add")
-@require_POST
+@post_only("pathways:detail")
 def document_upload(request, pk):
     return act_on_pathway(
         request,
@@ -348,7 +347,7 @@ def document_download(request, pk, document_pk):
 
 
 @allowed("support_opinion.record")
-@require_POST
+@post_only("pathways:detail")
 def support_opinion(request, pk):
     return act_on_pathway(
         request,
@@ -365,7 +364,7 @@ def support_opinion(request, pk):
 
 
 @allowed("admissibility.record")
-@require_POST
+@post_only("pathways:detail")
 def admissibility_decision(request, pk):
     return act_on_pathway(
         request,
@@ -380,7 +379,7 @@ def admissibility_decision(request, pk):
 
 
 @allowed("jury_session.set")
-@require_POST
+@post_only("pathways:detail")
 def jury_session(request, pk):
     return act_on_pathway(
         request,

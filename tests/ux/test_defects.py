@@ -1,0 +1,67 @@
+"""The defects a new user met (issue 15), each reproduced: escaped text, blank 405s, hidden checks,
+wording and formats."""
+
+import pytest
+from django.urls import reverse
+
+from funding import services as funding_services
+from funding.models import FundingFile
+from tests.funding.factories import funded_pathway, submitted_file
+from vae_inversee.notifications.models import Notification
+
+REASON = "Merci de joindre le devis de l'organisme et l'attestation « Qualiopi » de l'OPCO."
+
+
+@pytest.fixture
+def funded(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return funded_pathway()
+
+
+# ---- 1. plain text is never HTML-escaped; the HTML e-mail is escaped once -------------------------------
+
+
+def test_a_reason_with_quotes_reads_as_typed_in_the_inbox_and_the_emails(
+    funded, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    pathway, staff = funded
+    funding_file = submitted_file(pathway, staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        funding_services.funding_file_request_changes(
+            acting_user=staff["opco"], funding_file=funding_file, reason=REASON
+        )
+    notification = Notification.objects.get(recipient=staff["project_holder"], event_key__contains="changes")
+    assert REASON in notification.body and "&#x27;" not in notification.body and "&amp;" not in notification.body
+    mail = next(mail for mail in mailoutbox if mail.to == [staff["project_holder"].email])
+    assert REASON in mail.body and "&" not in mail.body
+    html = mail.alternatives[0][0]
+    assert "l&#x27;organisme" in html and "&amp;#x27;" not in html  # escaped once, for HTML
+    client.force_login(staff["project_holder"])
+    page = client.get(reverse("notifications:inbox")).content.decode()
+    assert "l&#x27;organisme" in page and "&amp;#x27;" not in page
+
+
+# ---- 5. a POST-only address revisited (after a form error) leads back to its page -------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "page"),
+    [
+        ("pathways:support_opinion", "companion", "pathways:detail"),
+        ("pathways:transition", "project_holder", "pathways:detail"),
+        ("pathways:document_upload", "project_holder", "pathways:detail"),
+        ("pathways:abandon", "project_holder", "pathways:detail"),
+        ("funding:file_reject", "opco", "funding:file_detail"),
+        ("funding:file_approve", "opco", "funding:file_detail"),
+    ],
+)
+def test_revisiting_a_post_only_address_goes_back_to_its_page(funded, client, name, who, page):
+    pathway, staff = funded
+    funding_file = submitted_file(pathway, staff)
+    pk = funding_file.pk if name.startswith("funding:") else pathway.pk
+    client.force_login(staff[who])
+    response = client.get(reverse(name, args=[pk]))
+    assert response.status_code == 302 and response.url == reverse(page, args=[pk])
+    assert client.get(response.url).status_code == 200
+    assert client.put(reverse(name, args=[pk])).status_code == 405
+    assert FundingFile.objects.get(pk=funding_file.pk).status == "submitted"
