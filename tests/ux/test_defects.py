@@ -65,3 +65,21 @@ def test_revisiting_a_post_only_address_goes_back_to_its_page(funded, client, na
     assert client.get(response.url).status_code == 200
     assert client.put(reverse(name, args=[pk])).status_code == 405
     assert FundingFile.objects.get(pk=funding_file.pk).status == "submitted"
+
+
+# ---- 4. under DEBUG (make run) a 404 is the French page, never Django's URL list -----------------------------
+
+
+@pytest.mark.parametrize("path", ["/page-qui-n-existe-pas/", "/parcours/999999/"])
+def test_a_404_under_debug_is_the_french_page(funded, client, settings, path):
+    settings.DEBUG = True
+    pathway, staff = funded
+    client.force_login(staff["project_holder"])
+    response = client.get(path)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Page introuvable" in page and 'lang="fr"' in page
+    assert "URLconf" not in page and "parcours/&lt;int:pk&gt;/" not in page and "admin/" not in page
+    # The API keeps its JSON.
+    api = client.get("/api/v1/pathways/999999/")
+    assert api.status_code == 404 and api["Content-Type"] == "application/json"
