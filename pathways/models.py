@@ -19,6 +19,7 @@ from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.lib.dates import validate_plausible_date
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
+from vae_inversee.lib.money import format_euros
 
 
 class ProjectHolderQuerySet(models.QuerySet):
@@ -481,4 +482,4 @@ class SmicRate(models.Model):
         ]
 
     def __str__(self):
-        return f"SMIC au {self.effective_from:%d/%m/%Y} : {self.monthly_gross_35h} € brut / mois"
+        return f"SMIC au {self.effective_from:%d/%m/%Y} : {format_euros(self.monthly_gross_35h)} brut / mois"

@@ -1,12 +1,17 @@
 """The defects a new user met (issue 15), each reproduced: escaped text, blank 405s, hidden checks,
 wording and formats."""
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
 from funding import services as funding_services
 from funding.models import FundingFile
+from pathways.models import Contract
 from tests.funding.factories import funded_pathway, submitted_file
+from tests.pathways.factories import PathwayFactory, staff_of
 from vae_inversee.notifications.models import Notification
 
 REASON = "Merci de joindre le devis de l'organisme et l'attestation « Qualiopi » de l'OPCO."
@@ -83,3 +88,38 @@ def test_a_404_under_debug_is_the_french_page(funded, client, settings, path):
     # The API keeps its JSON.
     api = client.get("/api/v1/pathways/999999/")
     assert api.status_code == 404 and api["Content-Type"] == "application/json"
+
+
+# ---- 7. a field out of range does not hide the other contract checks; 9. euros the French way ----------------
+
+CONTRACT = {
+    "signed_on": "2025-09-01",
+    "start_date": "2025-09-15",
+    "end_date": "2030-01-01",
+    "weekly_hours": "99",
+    "monthly_gross_salary": "500",
+    "tutor_name": "Marie Tuteur",
+}
+
+
+def test_weekly_hours_out_of_range_shows_the_other_contract_checks_at_once(client, db):
+    pathway = PathwayFactory()
+    client.force_login(staff_of(pathway)["project_holder"])
+    response = client.post(reverse("pathways:contract", args=[pathway.pk]), CONTRACT)
+    page = html.unescape(response.content.decode())
+    assert response.status_code == 200
+    assert "Assurez-vous que cette valeur est inférieure ou égale à 48." in page
+    assert "Le contrat ne peut pas durer plus de 36 mois" in page
+    assert not Contract.objects.exists()
+
+
+def test_the_minimum_salary_is_written_in_euros_the_french_way(client, db):
+    pathway = PathwayFactory()
+    client.force_login(staff_of(pathway)["project_holder"])
+    response = client.post(
+        reverse("pathways:contract", args=[pathway.pk]), {**CONTRACT, "weekly_hours": "35", "end_date": "2026-09-14"}
+    )
+    message = next(
+        line for line in html.unescape(response.content.decode()).splitlines() if "doit être d'au moins" in line
+    )
+    assert re.search(r"au moins \d[\d\u202f\u00a0 ]*,\d\d[ \u00a0]€", message), message

@@ -249,7 +249,7 @@ def contract_edit(request, pk):
         Pathway.objects.visible_to(request.user).select_related("candidate", "employer", "contract"), pk=pk
     )
     contract = getattr(pathway, "contract", None)
-    form = ContractForm(request.POST or None, initial=ContractForm.initial_for(contract))
+    form = ContractForm(request.POST or None, initial=ContractForm.initial_for(contract), pathway=pathway)
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_save(acting_user=request.user, pathway=pathway, **form.cleaned_data)
