@@ -133,6 +133,8 @@ def pathway_field_changes(pathway) -> list[dict]:
                 if field.name not in HISTORY_HIDDEN_FIELDS
                 and getattr(record, field.attname) != getattr(previous, field.attname)
             ]
+        if record.history_type == "~" and previous is not None and not fields:
+            continue  # nothing shown changed (a save that only touched hidden fields)
         changes.append({"record": record, "fields": fields})
     return changes
 

@@ -207,9 +207,14 @@ def pathway_create(
     if contract is not None:
         _contract_errors(pathway, Contract(pathway=pathway, **contract))
     _save(pathway)
+    # The reference and the blocks belong to the creation: one history record ("Création"), not two
+    # more empty "Modification" rows.
     pathway.reference = f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
+    pathway.skip_history_when_saving = True
     pathway.save(update_fields=["reference"])
     pathway.target_blocks.set(target_blocks)
+    del pathway.skip_history_when_saving
+    pathway.history.filter(history_type="+").update(reference=pathway.reference)
     if contract is not None:
         Contract.objects.create(pathway=pathway, **contract)
     return pathway

@@ -507,7 +507,7 @@ def test_the_project_holder_saves_a_draft_then_transmits_it(client, db):
         follow=True,
     )
 
-    assert "Dossier de l&#x27;année 1 transmis à l&#x27;OPCO AKTO." in response.content.decode()
+    assert "Dossier de l&#x27;année 1 transmis à l&#x27;OPCO (AKTO)." in response.content.decode()
     funding_file.refresh_from_db()
     assert funding_file.status == "submitted" and funding_file.requested_support == Decimal("1800.00")
     html = response.content.decode()

@@ -113,7 +113,9 @@ def test_salary_bands_at_the_cent(db, age, qualification, share):
     minimum = (Decimal("1801.80") * share).quantize(Decimal("0.01"))
     assert errors_for(pathway, start_date=start, monthly_gross_salary=minimum) == {}
     errors = errors_for(pathway, start_date=start, monthly_gross_salary=minimum - Decimal("0.01"))
-    assert errors["monthly_gross_salary"][0].startswith(f"Le salaire mensuel brut doit être d'au moins {format_euros(minimum)} ")
+    assert errors["monthly_gross_salary"][0].startswith(
+        f"Le salaire mensuel brut doit être d'au moins {format_euros(minimum)} "
+    )
 
 
 def test_age_band_changes_the_day_after_the_birthday_eve(db):

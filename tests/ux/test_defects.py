@@ -5,14 +5,21 @@ import html
 import re
 
 import pytest
+from django import forms
+from django.db.models import BLANK_CHOICE_DASH
 from django.urls import reverse
 
 from funding import services as funding_services
 from funding.models import FundingFile
+from pathways import selectors
+from pathways import services as pathway_services
+from pathways.enums import PathwayPhase
 from pathways.models import Contract
 from tests.funding.factories import funded_pathway, submitted_file
-from tests.pathways.factories import PathwayFactory, staff_of
+from tests.pathways.factories import PathwayFactory, contract_data, staff_of, walk_to
+from vae_inversee.accounts.models import Organisation
 from vae_inversee.notifications.models import Notification
+from vae_inversee.www.forms import Form
 
 REASON = "Merci de joindre le devis de l'organisme et l'attestation « Qualiopi » de l'OPCO."
 
@@ -123,3 +130,59 @@ def test_the_minimum_salary_is_written_in_euros_the_french_way(client, db):
         line for line in html.unescape(response.content.decode()).splitlines() if "doit être d'au moins" in line
     )
     assert re.search(r"au moins \d[\d\u202f\u00a0 ]*,\d\d[ \u00a0]€", message), message
+
+
+# ---- 9. wording: OPCO names, an unfavourable opinion, the pathway's history, dropdown placeholders ----------
+
+
+def test_opcos_are_named_as_they_name_themselves(client, db):
+    opco_ep = Organisation.objects.get(kind="opco", code="OPCOEP")
+    pathway = PathwayFactory(employer__opco=opco_ep, employer__idcc="9999")
+    client.force_login(staff_of(pathway)["project_holder"])
+    for name in ("pathways:project_holder_home", "pathways:employer_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert "OPCO EP" in page and "OPCOEP" not in page, name
+    page = client.get(reverse("pathways:detail", args=[pathway.pk])).content.decode()
+    assert "OPCO EP" in page and "OPCOEP" not in page
+
+
+def test_an_unfavourable_opinion_is_confirmed_as_unfavourable(client, db):
+    pathway = walk_to(PathwayFactory(), PathwayPhase.SUPPORT)
+    client.force_login(pathway.companion)
+    response = client.post(
+        reverse("pathways:support_opinion", args=[pathway.pk]),
+        {"job_match": "false", "pedagogical_path": "true", "comment": "Poste trop éloigné du titre."},
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert "Votre avis d'accompagnement (défavorable) est enregistré." in page
+    assert "réservé" not in page
+
+
+def test_creating_a_pathway_writes_one_history_row(db):
+    base = PathwayFactory()
+    staff = staff_of(base)
+    pathway = pathway_services.pathway_create(
+        acting_user=staff["project_holder"],
+        candidate=base.candidate,
+        employer=base.employer,
+        certification=base.certification,
+        target_blocks=list(base.certification.skill_blocks.all()),
+        companion=base.companion,
+        contract=contract_data(),
+    )
+    changes = selectors.pathway_field_changes(pathway)
+    assert [change["record"].history_type for change in changes] == ["+"]
+    assert changes[0]["record"].reference == pathway.reference
+
+
+class Choices(Form):
+    organisation = forms.ModelChoiceField(queryset=Organisation.objects.all(), label="Organisation")
+    kind = forms.ChoiceField(choices=BLANK_CHOICE_DASH + [("a", "A")], label="Type")
+    optional = forms.ModelChoiceField(queryset=Organisation.objects.all(), label="Autre", empty_label="Tous")
+
+
+def test_dropdowns_start_with_a_french_placeholder(db):
+    rendered = str(Choices())
+    assert "---------" not in rendered
+    assert rendered.count("Sélectionner une option") == 2 and ">Tous<" in rendered

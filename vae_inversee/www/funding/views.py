@@ -225,7 +225,7 @@ def pathway_funding(request, pk):
         else:
             messages.success(
                 request,
-                f"Dossier de l'année {year} transmis à l'OPCO {pathway.employer.opco.code}."
+                f"Dossier de l'année {year} transmis à l'OPCO ({pathway.employer.opco.name})."
                 if transmit
                 else f"Dossier de l'année {year} enregistré en brouillon ; transmettez-le à l'OPCO quand il est prêt.",
             )

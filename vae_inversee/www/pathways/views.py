@@ -147,7 +147,7 @@ def employer_create(request):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"L'employeur {employer.name} a été enregistré (OPCO : {employer.opco.code}).")
+            messages.success(request, f"L'employeur {employer.name} a été enregistré (OPCO : {employer.opco.name}).")
             return redirect("pathways:employer_list")
     return render(request, "pathways/employer_form.html", {"form": form})
 
@@ -162,7 +162,7 @@ def employer_edit(request, pk):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"L'employeur {employer.name} a été mis à jour (OPCO : {employer.opco.code}).")
+            messages.success(request, f"L'employeur {employer.name} a été mis à jour (OPCO : {employer.opco.name}).")
             return redirect("pathways:employer_list")
     return render(request, "pathways/employer_form.html", {"form": form, "employer": employer})
 
@@ -358,7 +358,7 @@ def support_opinion(request, pk):
             acting_user=request.user, pathway=pathway, **form.cleaned_data
         ),
         success=lambda opinion, form: (
-            f"Votre avis d'accompagnement ({'favorable' if opinion.favourable else 'réservé'}) est enregistré."
+            f"Votre avis d'accompagnement ({'favorable' if opinion.favourable else 'défavorable'}) est enregistré."
         ),
     )
 
