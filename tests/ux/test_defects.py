@@ -1,16 +1,22 @@
 """The defects a new user met (issue 15), each reproduced: escaped text, blank 405s, hidden checks,
 wording and formats."""
 
+import csv
+import datetime
 import html
+import io
 import re
+from decimal import Decimal
 
 import pytest
 from django import forms
 from django.db.models import BLANK_CHOICE_DASH
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from funding import services as funding_services
 from funding.models import FundingFile
+from funding.money import Amounts
 from pathways import selectors
 from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
@@ -186,3 +192,46 @@ def test_dropdowns_start_with_a_french_placeholder(db):
     rendered = str(Choices())
     assert "---------" not in rendered
     assert rendered.count("Sélectionner une option") == 2 and ">Tous<" in rendered
+
+
+# ---- 9. exports: French figures throughout the CSV; XLSX typed, sized, header frozen ----------------------
+
+
+def test_the_indicators_csv_writes_every_figure_the_french_way(funded, client):
+    pathway, staff = funded
+    funding_services.funding_file_approve(
+        acting_user=staff["opco"], funding_file=submitted_file(pathway, staff), **approve_all()
+    )
+    client.force_login(staff["ministry"])
+    response = client.get(reverse("evaluation:indicators_export", kwargs={"file_format": "csv"}))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    figures = [cell for row in rows for cell in row[2:]]
+    assert any("%" in cell for cell in figures)
+    assert not [cell for cell in figures if re.search(r"\d\.\d", cell)], "a decimal point in the French CSV"
+    assert any(re.fullmatch(r"\d+,\d\d", cell) for cell in figures)  # the amounts
+
+
+def approve_all():
+    return {
+        "approved": Amounts(teaching=Decimal("6000.00"), design=Decimal("1000.00"), support=Decimal("2000.00")),
+        "reason": "",
+    }
+
+
+def test_xlsx_exports_are_typed_sized_and_keep_their_header_in_view(funded, client):
+    pathway, staff = funded
+    client.force_login(staff["ministry"])
+    response = client.get(reverse("evaluation:pathways_export", kwargs={"file_format": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert sheet.freeze_panes == "A2"
+    headers = [cell.value for cell in sheet[1]]
+    birth = sheet.cell(row=2, column=headers.index("Date de naissance") + 1)
+    assert isinstance(birth.value, datetime.datetime) and birth.number_format == "DD/MM/YYYY"
+    widths = {letter: dimension.width for letter, dimension in sheet.column_dimensions.items()}
+    assert widths["A"] >= len(pathway.reference) and widths["C"] >= len(pathway.project_holder.organisation.name)
+    assert len(set(widths.values())) > 2  # sized from their content, not Excel's default
+    indicators = client.get(reverse("evaluation:indicators_export", kwargs={"file_format": "xlsx"}))
+    sheet = load_workbook(io.BytesIO(b"".join(indicators.streaming_content))).active
+    amounts = [row[2] for row in sheet.iter_rows(min_row=2) if "(€)" in str(row[0].value)]
+    assert amounts and all(cell.number_format == '#,##0.00\\ "€"' for cell in amounts)
