@@ -2,9 +2,11 @@ import uuid
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import IntegrityError, models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from pathways import scopes
@@ -150,6 +152,10 @@ class Candidate(models.Model):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
+
+    def clean(self):
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
 
     @property
     def masked_nir(self) -> str:
@@ -329,6 +335,12 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.pathway_id}/{uuid.uuid4().hex}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        """The pieces in force: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Document(models.Model):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="documents", verbose_name="parcours")
     kind = models.CharField("type de pièce", max_length=30, choices=DocumentKind)
@@ -340,6 +352,20 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
     )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # A wrong piece is withdrawn (and replaced by a new upload) while the phase has not moved on; it stays
+    # in the pathway's history of pieces, no longer counted by the workflow's checks.
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="retiré par",
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "pièce justificative"

@@ -108,7 +108,7 @@ def pathway_page_related(pathway):
     """The lists of the pathway page: targeted blocks, documents (one query each), the prefetched log."""
     return {
         "target_blocks": list(pathway.target_blocks.order_by("code")),
-        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "documents": list(pathway.documents.select_related("uploaded_by", "withdrawn_by")),
         "transitions": list(pathway.transitions.all()),
     }
 

@@ -336,6 +336,21 @@ def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
 
 
 @transaction.atomic
+def document_withdraw(*, acting_user, document) -> Document:
+    """Withdraw a wrong piece (a new upload replaces it): kept, marked withdrawn, out of the checks."""
+    policy.require_role(acting_user, "document.withdraw")
+    pathway = Pathway.objects.select_for_update().get(pk=document.pathway_id)
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    document = Document.objects.select_for_update().get(pk=document.pk, pathway=pathway)
+    document.pathway = pathway
+    policy.authorize(acting_user, "document.withdraw", document)
+    document.withdrawn_at = timezone.now()
+    document.withdrawn_by = acting_user
+    document.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return document
+
+
+@transaction.atomic
 def support_opinion_record(*, acting_user, pathway, job_match, pedagogical_path, comment="") -> SupportOpinion:
     pathway = locked_pathway(acting_user, "support_opinion.record", pathway)
     opinion = getattr(pathway, "support_opinion", None) or SupportOpinion(pathway=pathway)

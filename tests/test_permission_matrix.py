@@ -217,6 +217,8 @@ EXPECTED = {
     "POST pathways:document_upload": "400 400 403 403 403 302 | 404 404 403 403 403 302",
     "GET pathways:document_download": "200 200 200 200 200 302 | 404 404 404 404 200 302",
     "POST pathways:document_download": "200 200 200 200 200 302 | 404 404 404 404 200 302",
+    "GET pathways:document_withdraw": "302 302 403 403 403 302 | 302 302 403 403 403 302",
+    "POST pathways:document_withdraw": "302 302 403 403 403 302 | 404 404 403 403 403 302",
     "GET pathways:support_opinion": "403 302 403 403 403 302 | 403 302 403 403 403 302",
     "POST pathways:support_opinion": "403 400 403 403 403 302 | 403 404 403 403 403 302",
     "GET pathways:admissibility": "403 403 403 302 403 302 | 403 403 403 302 403 302",

@@ -10,20 +10,25 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import BLANK_CHOICE_DASH
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from funding import services as funding_services
 from funding.models import FundingFile
 from funding.money import Amounts
-from pathways import selectors
+from pathways import selectors, workflow
 from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
-from pathways.models import Contract
+from pathways.models import Candidate, Contract, Document, Pathway
+from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.funding.factories import funded_pathway, submitted_file
-from tests.pathways.factories import PathwayFactory, contract_data, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, contract_data, pdf_upload, staff_of, walk_to
 from vae_inversee.accounts.models import Organisation
+from vae_inversee.lib.errors import Conflict
 from vae_inversee.notifications.models import Notification
 from vae_inversee.www.forms import Form
 
@@ -235,3 +240,74 @@ def test_xlsx_exports_are_typed_sized_and_keep_their_header_in_view(funded, clie
     sheet = load_workbook(io.BytesIO(b"".join(indicators.streaming_content))).active
     amounts = [row[2] for row in sheet.iter_rows(min_row=2) if "(€)" in str(row[0].value)]
     assert amounts and all(cell.number_format == '#,##0.00\\ "€"' for cell in amounts)
+
+
+# ---- 8. a birth date in the future is refused; a wrong piece is withdrawn, kept in the history -------------
+
+
+def test_a_birth_date_in_the_future_is_refused(client, db):
+    holder = UserFactory(organisation=PathwayFactory().project_holder.organisation)
+    client.force_login(holder)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("pathways:candidate_create"),
+        {"first_name": "Léa", "last_name": "Martin", "birth_date": f"{tomorrow:%Y-%m-%d}",
+         "email": "", "highest_qualification": "none", "nir": ""},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "La date de naissance ne peut pas être dans le futur." in html.unescape(response.content.decode())
+    assert not Candidate.objects.filter(last_name="Martin").exists()
+    api = api_as(holder).post(
+        "/api/v1/candidates/",
+        {"first_name": "Léa", "last_name": "Martin", "birth_date": f"{tomorrow:%Y-%m-%d}"},
+        format="json",
+    )
+    assert api.status_code == 400 and "birth_date" in api.json()
+
+
+def test_a_wrong_piece_is_withdrawn_and_replaced_before_the_phase_moves_on(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff = staff_of(pathway)
+    client.force_login(staff["project_holder"])
+    client.post(
+        reverse("pathways:document_upload", args=[pathway.pk]),
+        {"kind": "feasibility_study", "file": pdf_upload("mauvaise-etude.pdf")},
+    )
+    wrong = Document.objects.get(pathway=pathway)
+    page = client.get(reverse("pathways:detail", args=[pathway.pk])).content.decode()
+    assert 'Retirer<span class="fr-sr-only"> la pièce mauvaise-etude.pdf' in page
+
+    response = client.post(reverse("pathways:document_withdraw", args=[pathway.pk, wrong.pk]), follow=True)
+    page = html.unescape(response.content.decode())
+    assert "est retirée ; elle reste dans l'historique des pièces" in page
+    wrong.refresh_from_db()
+    assert wrong.withdrawn_at is not None and wrong.withdrawn_by == staff["project_holder"]
+    assert "mauvaise-etude.pdf" in page and "Retirée le" in page  # kept, shown as withdrawn
+    # The withdrawn study no longer counts for the move to support.
+    unmet = workflow.find(PathwayPhase.POSITIONING, PathwayPhase.SUPPORT).unmet(Pathway.objects.get(pk=pathway.pk))
+    assert any("étude de faisabilité" in reason.lower() for reason in unmet), unmet
+
+    client.post(
+        reverse("pathways:document_upload", args=[pathway.pk]),
+        {"kind": "feasibility_study", "file": pdf_upload("bonne-etude.pdf")},
+    )
+    assert Document.objects.filter(pathway=pathway).count() == 2
+    assert list(Document.objects.current().filter(pathway=pathway).values_list("original_name", flat=True)) == [
+        "bonne-etude.pdf"
+    ]
+
+
+def test_a_piece_stays_once_the_phase_has_moved_on(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff = staff_of(pathway)
+    pathway = walk_to(pathway, PathwayPhase.SUPPORT, staff)
+    document = Document.objects.filter(pathway=pathway).first()
+    assert document is not None
+    with pytest.raises(Conflict, match="a changé de phase depuis le dépôt"):
+        pathway_services.document_withdraw(acting_user=staff["project_holder"], document=document)
+    with pytest.raises(PermissionDenied):
+        pathway_services.document_withdraw(acting_user=staff["opco"], document=document)
+    document.refresh_from_db()
+    assert document.withdrawn_at is None

@@ -14,6 +14,7 @@ from pathways import personal_data, selectors, services
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
+from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.lists import filtered, paginate
 from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url, render_candidate_page, render_pathway_page
@@ -344,6 +345,27 @@ def document_download(request, pk, document_pk):
     pathway = get_object_or_404(Pathway.objects.visible_to(request.user), pk=pk)
     document = get_object_or_404(pathway.documents, pk=document_pk)
     return download(lambda: document.file.open("rb"), document.original_name, document.content_type)
+
+
+@allowed("document.withdraw")
+@post_only("pathways:detail")
+def document_withdraw(request, pk, document_pk):
+    """A wrong piece withdrawn before the phase moves on; it stays listed as withdrawn (the history)."""
+    pathway = get_object_or_404(Pathway.objects.visible_to(request.user), pk=pk)
+    document = get_object_or_404(pathway.documents, pk=document_pk)
+    try:
+        services.document_withdraw(acting_user=request.user, document=document)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"La pièce « {document.get_kind_display()} » ({document.original_name}) est retirée ; elle reste "
+            "dans l'historique des pièces. Vous pouvez déposer la bonne pièce.",
+        )
+    return redirect(pathway_url(pathway, "pieces"))
 
 
 @allowed("support_opinion.record")
