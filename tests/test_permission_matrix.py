@@ -263,6 +263,8 @@ EXPECTED = {
     "POST accounts:api_tokens": "200 200 200 200 200 302",
     "GET accounts:api_token_revoke": "302 302 302 302 302 302 | 302 302 302 302 302 302",
     "POST accounts:api_token_revoke": "404 404 404 404 404 302 | 404 404 404 404 404 302",
+    "GET accounts:accessibility": "200 200 200 200 200 200",
+    "POST accounts:accessibility": "200 200 200 200 200 200",
     "GET accounts:home": "302 302 302 302 302 302",
     "POST accounts:home": "302 302 302 302 302 302",
 }

@@ -24,6 +24,13 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
+@login_not_required
+def accessibility(request):
+    """The accessibility statement (déclaration d'accessibilité, RGAA 4.1 model), public as the law requires."""
+    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL}
+    return render(request, "accounts/accessibility.html", context)
+
+
 def home(request):
     """Send each user to the queue of their role; explain when the account has none."""
     url_name = HOME_URL_NAMES.get(request.user.role)
