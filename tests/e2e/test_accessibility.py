@@ -190,6 +190,8 @@ def crawl(browser, base_url):
                 errors.append(f"{path} ({name}) as {role}: {response.status}")
                 continue
             audited.add(name)
+            if "---------" in page.content():
+                errors.append(f"{path} ({name}) as {role}: a dropdown starts with Django's '---------'")
             problems, width = audit(page, path, role, shots)
             violations += [f"{role}: {problem}" for problem in problems]
             if width:

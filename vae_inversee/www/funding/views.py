@@ -73,7 +73,7 @@ def _render_decision(request, funding_file, *, forms=None, conflict=None, status
         "pathway": pathway,
         "contract": getattr(pathway, "contract", None),
         "target_blocks": list(pathway.target_blocks.order_by("code")),
-        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "documents": list(pathway.documents.current().select_related("uploaded_by")),
         "amounts": selectors.amount_rows(funding_file.caps, funding_file.requested, funding_file.approved),
         "show_approved": funding_file.approved is not None,
         "conflict": conflict,
