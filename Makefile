@@ -6,33 +6,46 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in e-mails and PDFs follow the address the demo is served on.
+SITE_URL ?= http://$(HOST):$(PORT)
+export SITE_URL
 
 .PHONY: run test install migrate seed lint format ci clean
 
 $(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
+	@echo "Environnement Python : création de $(VENV)…"
+	@$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	@echo "Environnement Python : installation des dépendances (quelques minutes la première fois)…"
 	@# pip's own exit status counts (pipefail); grep only hides the local index's noise.
-	$(BIN)/pip install --quiet --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
-	$(BIN)/pip install --quiet -e ".[dev]" 2>&1 | { grep -v "^WARNING: Location" || true; }
-	$(BIN)/python -c "import django, rest_framework, celery, weasyprint, pytest, playwright"
-	touch $@
+	@$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]" 2>&1 | { grep -v "^WARNING: Location" || true; }
+	@$(BIN)/python -c "import django, rest_framework, celery, weasyprint, pytest, playwright"
+	@touch $@
 
-install: $(VENV)/.installed
+# axe-core for the accessibility browser tests (tests/e2e/package.json, locked).
+tests/e2e/node_modules/.installed: tests/e2e/package.json tests/e2e/package-lock.json
+	@echo "Outils des tests navigateur : axe-core (npm)…"
+	@npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+install: $(VENV)/.installed tests/e2e/node_modules/.installed
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	@echo "Base de données : migrations…"
+	@$(BIN)/python manage.py migrate --noinput -v 0
 
 seed: migrate
-	$(BIN)/python manage.py seed_demo
+	@$(BIN)/python manage.py seed_demo
 
+# A short progress display: what is being done, then the address and the logins (< 40 lines).
 run: seed
 	@echo ""
-	@echo "  Plateforme VAE inversée : http://$(HOST):$(PORT)/  (mot de passe des comptes de démonstration : demo-vae-2026)"
+	@echo "  Plateforme VAE inversée : $(SITE_URL)/  (mot de passe des comptes de démonstration : demo-vae-2026)"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

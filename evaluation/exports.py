@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from evaluation.enums import OutcomeMoment
 from pathways.enums import PathwayPhase
+from vae_inversee.lib.spreadsheets import french_number
 
 INDICATOR_HEADERS = ["Rubrique", "Libellé", "Valeur", "Complément"]
 PATHWAY_HEADERS = [
@@ -59,7 +60,12 @@ def indicator_rows(data) -> list[list]:
     rows += [["Parcours par région", row["region"], row["count"], ""] for row in data["by_region"]]
     rows += [["Parcours par niveau de certification", row["label"], row["count"], ""] for row in data["by_level"]]
     rows += [
-        ["Plafond des porteurs de projet", row["name"], row["count"], f"{row['ceiling_use']} % de {row['ceiling']}"]
+        [
+            "Plafond des porteurs de projet",
+            row["name"],
+            row["count"],
+            f"{french_number(row['ceiling_use'])} % de {row['ceiling']}",
+        ]
         for row in data["by_project_holder"]
     ]
     rows += [
@@ -69,7 +75,12 @@ def indicator_rows(data) -> list[list]:
     ]  # fmt: skip
     national = data["national_ceiling"]
     rows.append(
-        ["Plafond national", "Parcours ouverts", national["count"], f"{national['use']} % de {national['ceiling']}"]
+        [
+            "Plafond national",
+            "Parcours ouverts",
+            national["count"],
+            f"{french_number(national['use'])} % de {national['ceiling']}",
+        ]
     )
     rows += [["Abandons par motif", row["reason"], row["count"], ""] for row in data["dropouts"]]
     rows += [["Résultats de jury", row["label"], row["count"], ""] for row in data["jury_outcomes"]]

@@ -12,11 +12,17 @@ from django.conf import settings
 from pathways.enums import HighestQualification
 from pathways.models import Pathway, SmicRate
 from vae_inversee.lib.dates import add_months, age_on, out_of_range
+from vae_inversee.lib.money import format_euros
 
 # What other apps keep in step with a contract (funding: the caps of each contract year's file), each a
 # function (pathway, contract) run under the pathway's lock before the contract is saved; it raises a
 # French ValidationError to refuse the change. Registered from the apps' AppConfig.ready().
 DEPENDENTS = []
+
+
+def format_hours(hours: Decimal) -> str:
+    """Decimal("17.50") → "17,5" (French decimal comma, no useless zeros)."""
+    return f"{hours.normalize():f}".replace(".", ",")
 
 
 def add_dependent(follow) -> None:
@@ -67,7 +73,7 @@ def minimum_monthly_salary(*, birth_date, qualification, start_date, weekly_hour
     amount = (smic.monthly_gross_35h * rate * Decimal(weekly_hours) / LEGAL_WEEKLY_HOURS).quantize(
         Decimal("0.01"), rounding=ROUND_HALF_UP
     )
-    basis = f"{int(rate * 100)} % du SMIC en vigueur au {smic.effective_from:%d/%m/%Y} ({smic.monthly_gross_35h} € pour 35 h), pour {age} ans"
+    basis = f"{int(rate * 100)} % du SMIC en vigueur au {smic.effective_from:%d/%m/%Y} ({format_euros(smic.monthly_gross_35h)} pour 35 h), pour {age} ans"
     return amount, basis
 
 
@@ -140,8 +146,8 @@ def check_contract(*, pathway, contract, candidate=None, employer=None) -> dict[
         elif contract.monthly_gross_salary < minimum[0]:
             fail(
                 "monthly_gross_salary",
-                f"Le salaire mensuel brut doit être d'au moins {minimum[0]} € ({minimum[1]}, "
-                f"{contract.weekly_hours} h par semaine).",
+                f"Le salaire mensuel brut doit être d'au moins {format_euros(minimum[0])} ({minimum[1]}, "
+                f"{format_hours(contract.weekly_hours)} h par semaine).",
             )
 
     if employer is not None and contract.tutor_name and start and end:

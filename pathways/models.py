@@ -27,6 +27,7 @@ from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.lib.dates import add_months, validate_plausible_date, year_of_contract
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
+from vae_inversee.lib.money import format_euros
 
 
 class ProjectHolderQuerySet(models.QuerySet):
@@ -327,6 +328,10 @@ class Candidate(models.Model):
     def __str__(self):
         return f"{self.first_name} {self.last_name}"
 
+    def clean(self):
+        if self.birth_date and self.birth_date > timezone.localdate():
+            raise ValidationError({"birth_date": "La date de naissance ne peut pas être dans le futur."})
+
     @property
     def masked_nir(self) -> str:
         """The NIR as shown: its first digit and its key only, "2 ·· ·· ·· ··· ··· 42" ("" when none)."""
@@ -507,6 +512,12 @@ def document_upload_to(instance, filename):
     return f"documents/{instance.pathway_id}/{uuid.uuid4().hex}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def current(self):
+        """The pieces in force: not withdrawn."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class Document(models.Model):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="documents", verbose_name="parcours")
     kind = models.CharField("type de pièce", max_length=30, choices=DocumentKind)
@@ -518,6 +529,20 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="déposé par"
     )
     uploaded_at = models.DateTimeField("déposé le", auto_now_add=True)
+    # A wrong piece is withdrawn (and replaced by a new upload) while the phase has not moved on; it stays
+    # in the pathway's history of pieces, no longer counted by the workflow's checks.
+    withdrawn_at = models.DateTimeField("retiré le", null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="retiré par",
+    )
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "pièce justificative"
@@ -807,4 +832,4 @@ class SmicRate(models.Model):
         ]
 
     def __str__(self):
-        return f"SMIC au {self.effective_from:%d/%m/%Y} : {self.monthly_gross_35h} € brut / mois"
+        return f"SMIC au {self.effective_from:%d/%m/%Y} : {format_euros(self.monthly_gross_35h)} brut / mois"

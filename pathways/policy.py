@@ -62,6 +62,19 @@ def renewed(pathway):
     return None
 
 
+def _document_phase(document):
+    return document.pathway.phase
+
+
+def still_in_its_phase(document):
+    """A piece is withdrawn only before the phase moves on (then it is part of what was decided)."""
+    if document.withdrawn_at is not None:
+        return "Cette pièce a déjà été retirée."
+    if document.pathway.phase_changed_at > document.uploaded_at:
+        return "Le parcours a changé de phase depuis le dépôt de cette pièce : elle reste au dossier."
+    return None
+
+
 def not_anonymised(candidate):
     """Nothing personal is left to export once the retention period has passed (evaluation.anonymisation)."""
     if candidate.anonymised_at:
@@ -165,6 +178,16 @@ declare(
         REALISED_PHASES,
         subject="L'enregistrement des heures réalisées",
         field="realised_hours",
+    ),
+    Action(
+        name="document.withdraw",
+        roles=frozenset({Role.PROJECT_HOLDER, Role.COMPANION}),
+        role_refusal="Seuls le porteur de projet et l'accompagnateur retirent des pièces.",
+        states=frozenset(OPEN_PHASES),
+        state=_document_phase,
+        state_refusal="Le parcours est clos : ses pièces restent au dossier.",
+        conflict=True,
+        conditions=(Condition(still_in_its_phase, conflict=True),),
     ),
     # Decisions on the pathway.
     phase_action(

@@ -110,7 +110,7 @@ def pathway_page_related(pathway):
     """The lists of the pathway page: targeted blocks, documents (one query each), the prefetched log."""
     return {
         "target_blocks": list(pathway.target_blocks.order_by("code")),
-        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "documents": list(pathway.documents.select_related("uploaded_by", "withdrawn_by")),
         "transitions": list(pathway.transitions.all()),
     }
 
@@ -135,6 +135,8 @@ def pathway_field_changes(pathway) -> list[dict]:
                 if field.name not in HISTORY_HIDDEN_FIELDS
                 and getattr(record, field.attname) != getattr(previous, field.attname)
             ]
+        if record.history_type == "~" and previous is not None and not fields:
+            continue  # nothing shown changed (a save that only touched hidden fields)
         changes.append({"record": record, "fields": fields})
     return changes
 

@@ -282,9 +282,14 @@ def pathway_create(
     if contract is not None:
         _contract_errors(pathway, Contract(pathway=pathway, **contract))
     _save(pathway)
+    # The reference and the blocks belong to the creation: one history record ("Création"), not two
+    # more empty "Modification" rows.
     pathway.reference = f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
+    pathway.skip_history_when_saving = True
     pathway.save(update_fields=["reference"])
     pathway.target_blocks.set(target_blocks)
+    del pathway.skip_history_when_saving
+    pathway.history.filter(history_type="+").update(reference=pathway.reference)
     if contract is not None:
         Contract.objects.create(pathway=pathway, **contract)
     return pathway
@@ -402,6 +407,21 @@ def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
         if document.file.name:
             document.file.storage.delete(document.file.name)
         raise
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, acting_user, document) -> Document:
+    """Withdraw a wrong piece (a new upload replaces it): kept, marked withdrawn, out of the checks."""
+    policy.require_role(acting_user, "document.withdraw")
+    pathway = Pathway.objects.select_for_update().get(pk=document.pathway_id)
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    document = Document.objects.select_for_update().get(pk=document.pk, pathway=pathway)
+    document.pathway = pathway
+    policy.authorize(acting_user, "document.withdraw", document)
+    document.withdrawn_at = timezone.now()
+    document.withdrawn_by = acting_user
+    document.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return document
 
 

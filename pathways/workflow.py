@@ -37,7 +37,7 @@ def target_blocks_chosen(pathway, comment=""):
 
 def _document_present(kind):
     def guard(pathway, comment=""):
-        if not pathway.documents.filter(kind=kind).exists():
+        if not pathway.documents.current().filter(kind=kind).exists():
             return f"La pièce « {DocumentKind(kind).label} » doit être déposée."
         return None
 

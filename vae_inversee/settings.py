@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG, the French 404 page instead of Django's list of URL patterns.
+    "vae_inversee.www.errors.FrenchNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last: turns a login locked out by django-axes into the French lockout page.
@@ -171,6 +173,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# Where the accessibility statement sends users who meet a barrier (RGAA: a contact is mandatory).
+ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@vae-inversee.example")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VAE inversée <ne-pas-repondre@vae-inversee.example>")
 
 # Celery: without REDIS_URL, tasks run in-process (no server needed).

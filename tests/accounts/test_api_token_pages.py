@@ -100,7 +100,10 @@ def test_another_users_token_cannot_be_revoked_here(client, claire):
 def test_revoking_needs_a_post(client, claire):
     token, _ = services.api_token_issue(acting_user=claire)
 
-    assert client.get(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 405
+    response = client.get(reverse("accounts:api_token_revoke", args=[token.pk]))
+    assert response.status_code == 302 and response.url == reverse("accounts:api_tokens")
+    assert client.put(reverse("accounts:api_token_revoke", args=[token.pk])).status_code == 405
+    assert type(token).objects.filter(pk=token.pk).exists()
 
 
 def test_the_page_needs_a_login(db):

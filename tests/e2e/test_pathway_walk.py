@@ -143,7 +143,7 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
     page.get_by_label("Conception et coordination (€)").fill("500,00")
     page.get_by_label("Accompagnement VAE (€)").fill("1500,00")
     click(page, "Transmettre à l'OPCO")
-    expect_message(page, "Dossier de l'année 1 transmis à l'OPCO AKTO.")
+    expect_message(page, "Dossier de l'année 1 transmis à l'OPCO (AKTO).")
 
     # ---- the OPCO opens the file from the pathway page and approves it on its decision page
     as_user(page, base, "opco@demo.vae")

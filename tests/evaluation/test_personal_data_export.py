@@ -119,7 +119,11 @@ def test_another_holder_s_candidate_is_a_404(client, db):
 def test_the_export_is_a_post(client, walked):
     pathway, staff = walked
     client.force_login(staff["project_holder"])
-    assert client.get(reverse("pathways:candidate_export", args=[pathway.candidate.pk])).status_code == 405
+    response = client.get(reverse("pathways:candidate_export", args=[pathway.candidate.pk]))
+    assert response.status_code == 302 and response.url == reverse(
+        "pathways:candidate_detail", args=[pathway.candidate.pk]
+    )
+    assert client.put(reverse("pathways:candidate_export", args=[pathway.candidate.pk])).status_code == 405
 
 
 def test_the_service_checks_the_scope_behind_the_door(walked):

@@ -192,7 +192,7 @@ def test_the_indicators_export_as_csv(client, data):
     assert ["Ensemble", "Parcours", "5", ""] in rows
     assert ["Parcours par phase", "Abandonné", "1", ""] in rows
     assert ["Financement accordé (€)", "Frais pédagogiques", "4000,00", ""] in rows
-    assert ["Plafond national", "Parcours ouverts", "5", "0.1 % de 5000"] in rows
+    assert ["Plafond national", "Parcours ouverts", "5", "0,1 % de 5000"] in rows
 
 
 def test_the_indicators_export_as_xlsx(client, data):

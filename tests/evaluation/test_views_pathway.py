@@ -199,7 +199,9 @@ def test_a_companion_of_another_organisation_gets_a_404(client, db):
 def test_progress_is_read_only_with_get(client, db):
     pathway, staff = walked("delivery")
     client.force_login(staff["companion"])
-    assert client.get(reverse("evaluation:assessment_create", args=[pathway.pk])).status_code == 405
+    response = client.get(reverse("evaluation:assessment_create", args=[pathway.pk]))
+    assert response.status_code == 302 and response.url == reverse("pathways:detail", args=[pathway.pk])
+    assert client.put(reverse("evaluation:assessment_create", args=[pathway.pk])).status_code == 405
 
 
 def test_the_page_queries_do_not_grow_with_the_records(client, db):

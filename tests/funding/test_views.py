@@ -426,7 +426,12 @@ def test_the_decision_views_only_accept_post(client, case):
     funding_file, staff = case
     client.force_login(staff["opco"])
 
-    assert client.get(reverse("funding:file_approve", args=[funding_file.pk])).status_code == 405
+    # A GET (the address revisited after a form error) leads back to the file; nothing is decided.
+    response = client.get(reverse("funding:file_approve", args=[funding_file.pk]))
+    assert response.status_code == 302 and response.url == reverse("funding:file_detail", args=[funding_file.pk])
+    assert client.put(reverse("funding:file_approve", args=[funding_file.pk])).status_code == 405
+    funding_file.refresh_from_db()
+    assert funding_file.status == "submitted"
 
 
 def test_a_user_without_organisation_gets_403(client, case):
@@ -507,7 +512,7 @@ def test_the_project_holder_saves_a_draft_then_transmits_it(client, db):
         follow=True,
     )
 
-    assert "Dossier de l&#x27;année 1 transmis à l&#x27;OPCO AKTO." in response.content.decode()
+    assert "Dossier de l&#x27;année 1 transmis à l&#x27;OPCO (AKTO)." in response.content.decode()
     funding_file.refresh_from_db()
     assert funding_file.status == "submitted" and funding_file.requested_support == Decimal("1800.00")
     html = response.content.decode()

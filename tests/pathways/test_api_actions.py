@@ -368,6 +368,7 @@ def test_upload_answers_the_document(pathway, staff):
         "size": len(PDF_BYTES),
         "uploaded_at": response.json()["uploaded_at"],
         "uploaded_by": {"id": user.pk, "email": user.email, "name": user.get_full_name()},
+        "withdrawn_at": None,
     }
     # The original name never reaches the disk.
     assert "faisabilit" not in document.file.name

@@ -12,6 +12,7 @@ from pathways.enums import HighestQualification
 from pathways.models import Contract, SmicRate
 from tests.pathways.factories import PathwayFactory, add_contract, contract_data, staff_of
 from vae_inversee.lib.dates import add_months
+from vae_inversee.lib.money import format_euros
 
 D = datetime.date
 
@@ -112,7 +113,9 @@ def test_salary_bands_at_the_cent(db, age, qualification, share):
     minimum = (Decimal("1801.80") * share).quantize(Decimal("0.01"))
     assert errors_for(pathway, start_date=start, monthly_gross_salary=minimum) == {}
     errors = errors_for(pathway, start_date=start, monthly_gross_salary=minimum - Decimal("0.01"))
-    assert errors["monthly_gross_salary"][0].startswith(f"Le salaire mensuel brut doit être d'au moins {minimum} € ")
+    assert errors["monthly_gross_salary"][0].startswith(
+        f"Le salaire mensuel brut doit être d'au moins {format_euros(minimum)} "
+    )
 
 
 def test_age_band_changes_the_day_after_the_birthday_eve(db):

@@ -90,7 +90,12 @@ def test_transition_the_role_may_not_take_is_a_403(client, db):
 def test_transitions_are_post_only(client, db):
     pathway = PathwayFactory()
     client.force_login(staff_of(pathway)["project_holder"])
-    assert client.get(url("transition", pathway)).status_code == 405
+    # A GET (the address revisited) leads back to the pathway page; nothing moves.
+    response = client.get(url("transition", pathway))
+    assert response.status_code == 302 and response.url == f"/parcours/{pathway.pk}/"
+    assert client.put(url("transition", pathway)).status_code == 405
+    pathway.refresh_from_db()
+    assert pathway.phase == "positioning"
 
 
 def test_refused_transition_lists_every_unmet_condition(client, db):

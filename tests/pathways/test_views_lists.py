@@ -78,9 +78,9 @@ def test_list_is_paginated_by_25(client, db):
 
     html = client.get(reverse("pathways:project_holder_home")).content.decode()
     assert "page 1 sur 2" in html and 'aria-label="Pagination des parcours"' in html
-    assert html.count('<td><a href="/parcours/') == 25
+    assert html.count('<td data-label="Référence"><a href="/parcours/') == 25
     html = client.get(reverse("pathways:project_holder_home"), {"page": 2}).content.decode()
-    assert html.count('<td><a href="/parcours/') == 1
+    assert html.count('<td data-label="Référence"><a href="/parcours/') == 1
 
 
 @pytest.mark.parametrize("count", [5, 30])

@@ -43,7 +43,7 @@ def test_pathway_page_renders_for_each_role_that_sees_it(client, db, role):
     html = text(response)
     assert response.status_code == 200
     assert f"Parcours {pathway.reference}" in html
-    assert pathway.employer.opco.code in html and pathway.certification.code in html
+    assert pathway.employer.opco.name in html and pathway.certification.code in html
     assert 'class="fr-stepper"' in html and "Phase 3 sur 5" in html
     assert "Changements de phase (2)" in html and "Dernières modifications de la fiche du parcours" in html
     # What is missing to move on is shown to everyone; the button only to the role that may act.

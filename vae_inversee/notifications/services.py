@@ -1,9 +1,9 @@
 """notify(): inbox rows now, e-mails by a task once the caller's transaction has committed."""
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vae_inversee.lib.plain_text import render_plain_text
 from vae_inversee.notifications import tasks
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.models import EmailPreference, Notification
@@ -17,7 +17,7 @@ def notify(*, recipients, category, event_key, subject, template, context, link=
     """
     created = []
     for recipient in {user.pk: user for user in recipients if user.is_active}.values():
-        body = render_to_string(f"emails/{template}-body.txt", {**context, "recipient": recipient}).strip()
+        body = render_plain_text(f"emails/{template}-body.txt", {**context, "recipient": recipient}).strip()
         try:
             with transaction.atomic():
                 notification, is_new = Notification.objects.get_or_create(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from vae_inversee.lib.plain_text import render_plain_text
 from vae_inversee.notifications.models import EmailPreference, Notification
 
 
@@ -24,7 +25,7 @@ def send_notification_email(self, notification_id):
         context = {"notification": notification, "site_url": settings.SITE_URL, "recipient": notification.recipient}
         message = EmailMultiAlternatives(
             subject=f"[VAE inversée] {notification.subject}",
-            body=render_to_string("emails/notification-body.txt", context),
+            body=render_plain_text("emails/notification-body.txt", context),
             to=[notification.recipient.email],
         )
         message.attach_alternative(render_to_string("emails/notification-body.html", context), "text/html")

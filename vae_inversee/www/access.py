@@ -2,7 +2,8 @@
 
 from functools import wraps
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Unavailable
@@ -24,6 +25,32 @@ def allowed(action):
         return wrapper
 
     return decorator
+
+
+def post_only(page):
+    """A form's target: POST only. A GET (the address revisited after a form error, reloaded or
+    bookmarked) goes back to `page`, the URL name of the page the form lives on, instead of a blank 405.
+    The page takes the view's `pk` when it has one."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method in ("GET", "HEAD"):
+                return redirect(page, **({"pk": kwargs["pk"]} if "pk" in kwargs and page_takes_pk(page) else {}))
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def page_takes_pk(page):
+    return page not in PAGES_WITHOUT_PK
+
+
+PAGES_WITHOUT_PK = {"notifications:inbox", "accounts:api_tokens", "funding:batch_list"}
 
 
 def download(open_file, filename, content_type):

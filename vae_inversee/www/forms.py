@@ -13,9 +13,23 @@ from funding.money import Amounts
 from vae_inversee.lib.dates import validate_plausible_date
 
 NON_FIELD_KEYS = {NON_FIELD_ERRORS, "non_field_errors"}
+# A dropdown's first line (Django's "---------"), in French as the DSFR writes it.
+PLACEHOLDER = "Sélectionner une option"
+DJANGO_BLANK = "---------"
 
 
 class Form(DsfrBaseForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label == DJANGO_BLANK:
+                    field.empty_label = PLACEHOLDER
+            elif isinstance(field, forms.ChoiceField) and any(label == DJANGO_BLANK for _, label in field.choices):
+                field.choices = [
+                    (value, PLACEHOLDER if label == DJANGO_BLANK else label) for value, label in field.choices
+                ]
+
     def add_service_errors(self, error):
         """Show a service's ValidationError on the form: known fields on the field, the rest on top."""
         messages = getattr(error, "message_dict", None) or {NON_FIELD_ERRORS: error.messages}

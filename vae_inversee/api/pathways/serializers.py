@@ -242,7 +242,7 @@ class DocumentSerializer(fields.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at", "uploaded_by"]
+        fields = ["id", "kind", "original_name", "content_type", "size", "uploaded_at", "uploaded_by", "withdrawn_at"]
         read_only_fields = fields
 
 

@@ -9,5 +9,6 @@ urlpatterns = [
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
+    path("accessibilite/", views.accessibility, name="accessibility"),
     path("", views.home, name="home"),
 ]

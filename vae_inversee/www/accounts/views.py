@@ -6,9 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from vae_inversee.accounts import selectors, services
+from vae_inversee.www.access import post_only
 from vae_inversee.www.accounts.forms import ApiTokenForm, LoginForm
 from vae_inversee.www.navigation import HOME_URL_NAMES
 
@@ -22,6 +22,13 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@login_not_required
+def accessibility(request):
+    """The accessibility statement (déclaration d'accessibilité, RGAA 4.1 model), public as the law requires."""
+    context = {"contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL}
+    return render(request, "accounts/accessibility.html", context)
 
 
 def home(request):
@@ -57,7 +64,7 @@ def api_tokens(request):
     return render(request, "accounts/api_tokens.html", context)
 
 
-@require_POST
+@post_only("accounts:api_tokens")
 def api_token_revoke(request, pk):
     token = get_object_or_404(selectors.api_tokens_of(request.user), pk=pk)
     services.api_token_revoke(token=token, acting_user=request.user)

@@ -7,7 +7,6 @@ from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from certifications.models import Certification
 from evaluation import exports, indicators, services
@@ -20,7 +19,7 @@ from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib import policy
 from vae_inversee.lib.money import format_euros
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
-from vae_inversee.www.access import allowed
+from vae_inversee.www.access import allowed, post_only
 from vae_inversee.www.evaluation import charts
 from vae_inversee.www.evaluation.forms import (
     AssessmentForm,
@@ -344,7 +343,7 @@ def _progress_message(assessment, form):
 
 
 @allowed("assessment.record")
-@require_POST
+@post_only("pathways:detail")
 def assessment_create(request, pk):
     return act_on_pathway(
         request,
@@ -368,7 +367,7 @@ def _jury_message(jury, form):
 
 
 @allowed("jury.record")
-@require_POST
+@post_only("pathways:detail")
 def jury_result(request, pk):
     # Recorded meanwhile by a colleague (a Conflict): the page then shows the result that won.
     return act_on_pathway(
@@ -389,7 +388,7 @@ def _outcome_message(outcome, form):
 
 
 @allowed("outcome.record")
-@require_POST
+@post_only("pathways:detail")
 def outcome_record(request, pk):
     return act_on_pathway(
         request,

@@ -148,4 +148,4 @@ class MinistryFilterForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opco"].label_from_instance = lambda opco: f"{opco.code} — {opco.name}"
+        self.fields["opco"].label_from_instance = lambda opco: opco.name

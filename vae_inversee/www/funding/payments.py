@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from funding import payments, services
 from funding.enums import FundingStatus, PaymentRequestStatus
@@ -17,7 +16,7 @@ from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict, Unavailable
 from vae_inversee.lib.money import format_euros
 from vae_inversee.lib.spreadsheets import csv_response
-from vae_inversee.www.access import allowed, download
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.funding.payment_forms import (
     ApprovePaymentForm,
     BankAccountForm,
@@ -143,7 +142,7 @@ def _decide(request, pk, name, form_class, decide, success):
 
 
 @allowed("payment_request.approve")
-@require_POST
+@post_only("funding:payment_request_detail")
 def payment_request_approve(request, pk):
     return _decide(
         request, pk, "approve", ApprovePaymentForm,
@@ -158,7 +157,7 @@ def payment_request_approve(request, pk):
 
 
 @allowed("payment_request.reject")
-@require_POST
+@post_only("funding:payment_request_detail")
 def payment_request_reject(request, pk):
     return _decide(
         request, pk, "reject", RejectPaymentForm,
@@ -186,7 +185,7 @@ def batch_list(request):
 
 
 @allowed("payment_batch.create")
-@require_POST
+@post_only("funding:batch_list")
 def batch_create(request):
     ids = [int(value) for value in request.POST.getlist("requests") if value.isdigit() and len(value) < 19]
     selected = list(PaymentRequest.objects.visible_to(request.user).filter(pk__in=ids))
@@ -240,7 +239,7 @@ def batch_export(request, pk, file_format):
 
 
 @allowed("payment_batch.mark_paid")
-@require_POST
+@post_only("funding:batch_detail")
 def batch_mark_paid(request, pk):
     batch = _batch(request, pk)
     form = MarkPaidForm(request.POST)

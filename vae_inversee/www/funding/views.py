@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from funding import selectors, services
 from funding.agreements import agreement_file
@@ -17,7 +16,7 @@ from pathways.models import Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.lib.money import format_euros
-from vae_inversee.www.access import allowed, download
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.funding.forms import (
     ApproveForm,
     FundingRequestForm,
@@ -75,7 +74,7 @@ def _render_decision(request, funding_file, *, forms=None, conflict=None, status
         "pathway": pathway,
         "contract": getattr(pathway, "contract", None),
         "target_blocks": list(pathway.target_blocks.order_by("code")),
-        "documents": list(pathway.documents.select_related("uploaded_by")),
+        "documents": list(pathway.documents.current().select_related("uploaded_by")),
         "amounts": selectors.amount_rows(funding_file.caps, funding_file.requested, funding_file.approved),
         "show_approved": funding_file.approved is not None,
         "plan": plan_amounts(pathway, funding_file.contract_year),
@@ -114,7 +113,7 @@ def _decide(request, pk, name, form_class, decide, success):
 
 
 @allowed("funding_file.approve")
-@require_POST
+@post_only("funding:file_detail")
 def file_approve(request, pk):
     return _decide(
         request,
@@ -133,7 +132,7 @@ def file_approve(request, pk):
 
 
 @allowed("funding_file.request_changes")
-@require_POST
+@post_only("funding:file_detail")
 def file_request_changes(request, pk):
     return _decide(
         request,
@@ -150,7 +149,7 @@ def file_request_changes(request, pk):
 
 
 @allowed("funding_file.reject")
-@require_POST
+@post_only("funding:file_detail")
 def file_reject(request, pk):
     return _decide(
         request,
@@ -233,7 +232,7 @@ def pathway_funding(request, pk):
         else:
             messages.success(
                 request,
-                f"Dossier de l'année {year} transmis à l'OPCO {pathway.employer.opco.code}."
+                f"Dossier de l'année {year} transmis à l'OPCO ({pathway.employer.opco.name})."
                 if transmit
                 else f"Dossier de l'année {year} enregistré en brouillon ; transmettez-le à l'OPCO quand il est prêt.",
             )

@@ -1,10 +1,10 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from vae_inversee.notifications import services
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.models import EmailPreference, Notification
+from vae_inversee.www.access import post_only
 from vae_inversee.www.lists import paginate
 from vae_inversee.www.notifications.forms import PreferencesForm
 
@@ -14,7 +14,7 @@ def inbox(request):
     return render(request, "notifications/inbox.html", paginate(request, notifications))
 
 
-@require_POST
+@post_only("notifications:inbox")
 def mark_read(request, pk=None):
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user) if pk else None
     count = services.notification_mark_read(acting_user=request.user, notification=notification)

@@ -4,8 +4,9 @@ from django import forms
 
 from certifications.models import Certification, SkillBlock
 from pathways import selectors
+from pathways.contracts import check_contract
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase, PlanActionKind
-from pathways.models import Candidate, Employer
+from pathways.models import Candidate, Contract, Employer
 from vae_inversee.accounts.models import Organisation, User
 from vae_inversee.lib.identifiers import (
     IDCC_NO_AGREEMENT,
@@ -280,9 +281,24 @@ class ContractForm(Form):
     FIELDS = ("signed_on", "start_date", "end_date", "weekly_hours", "monthly_gross_salary", "tutor_name",
               "tutor_is_employer")  # fmt: skip
 
+    def __init__(self, *args, pathway=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pathway = pathway
+
     @classmethod
     def initial_for(cls, contract):
         return {name: getattr(contract, name) for name in cls.FIELDS} if contract else {}
+
+    def clean(self):
+        """Every contract check at once: a field out of range (weekly hours 99) is left out of them,
+        it does not hide the others until the next submit."""
+        cleaned = super().clean()
+        if self.pathway is not None:
+            contract = Contract(pathway=self.pathway, **{name: cleaned.get(name) for name in self.FIELDS})
+            for name, messages in check_contract(pathway=self.pathway, contract=contract).items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, messages)
+        return cleaned
 
 
 class DocumentForm(Form):

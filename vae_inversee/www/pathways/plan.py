@@ -5,12 +5,11 @@ one service (pathways.services)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from pathways import services
 from pathways.models import PlanAction
 from vae_inversee.lib.errors import Conflict
-from vae_inversee.www.access import allowed
+from vae_inversee.www.access import allowed, post_only
 from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url
 from vae_inversee.www.pathways.forms import PlanActionForm, RealisedHoursForm
 
@@ -57,7 +56,7 @@ def plan_action_edit(request, pk, action_pk):
 
 
 @allowed("plan_action.write")
-@require_POST
+@post_only("pathways:detail")
 def plan_action_delete(request, pk, action_pk):
     plan_action = _plan_action(request, pk, action_pk)
     try:
@@ -70,7 +69,7 @@ def plan_action_delete(request, pk, action_pk):
 
 
 @allowed("plan_action.realise")
-@require_POST
+@post_only("pathways:detail")
 def plan_action_realise(request, pk, action_pk):
     plan_action = _plan_action(request, pk, action_pk)
     return act_on_pathway(

@@ -24,6 +24,7 @@ urlpatterns = [
     path("parcours/<int:pk>/abandon/", views.pathway_abandon, name="abandon"),
     path("parcours/<int:pk>/pieces/", views.document_upload, name="document_upload"),
     path("parcours/<int:pk>/pieces/<int:document_pk>/", views.document_download, name="document_download"),
+    path("parcours/<int:pk>/pieces/<int:document_pk>/retirer/", views.document_withdraw, name="document_withdraw"),
     path("parcours/<int:pk>/avis-accompagnement/", views.support_opinion, name="support_opinion"),
     path("parcours/<int:pk>/recevabilite/", views.admissibility_decision, name="admissibility"),
     path("parcours/<int:pk>/jury/", views.jury_session, name="jury_session"),

@@ -8,14 +8,14 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from evaluation.personal_data import candidate_export as export_candidate_data
 from pathways import personal_data, selectors, services
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
-from vae_inversee.www.access import allowed, download
+from vae_inversee.lib.errors import Conflict
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.lists import filtered, paginate
 from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url, render_candidate_page, render_pathway_page
 from vae_inversee.www.pathways.forms import (
@@ -85,7 +85,7 @@ def candidate_detail(request, pk):
 
 
 @allowed("candidate.export")
-@require_POST
+@post_only("pathways:candidate_detail")
 def candidate_export(request, pk):
     """The ZIP of a right-of-access request (RGPD art. 15); the export is logged by the service."""
     candidate = get_object_or_404(
@@ -148,7 +148,7 @@ def employer_create(request):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"L'employeur {employer.name} a été enregistré (OPCO : {employer.opco.code}).")
+            messages.success(request, f"L'employeur {employer.name} a été enregistré (OPCO : {employer.opco.name}).")
             return redirect("pathways:employer_list")
     return render(request, "pathways/employer_form.html", {"form": form})
 
@@ -163,7 +163,7 @@ def employer_edit(request, pk):
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, f"L'employeur {employer.name} a été mis à jour (OPCO : {employer.opco.code}).")
+            messages.success(request, f"L'employeur {employer.name} a été mis à jour (OPCO : {employer.opco.name}).")
             return redirect("pathways:employer_list")
     return render(request, "pathways/employer_form.html", {"form": form, "employer": employer})
 
@@ -251,7 +251,7 @@ def contract_edit(request, pk):
         Pathway.objects.visible_to(request.user).select_related("candidate", "employer", "contract"), pk=pk
     )
     contract = getattr(pathway, "contract", None)
-    form = ContractForm(request.POST or None, initial=ContractForm.initial_for(contract))
+    form = ContractForm(request.POST or None, initial=ContractForm.initial_for(contract), pathway=pathway)
     if request.method == "POST" and form.is_valid():
         try:
             services.contract_save(acting_user=request.user, pathway=pathway, **form.cleaned_data)
@@ -267,7 +267,7 @@ def contract_edit(request, pk):
 
 
 @allowed("contract.renew")
-@require_POST
+@post_only("pathways:detail")
 def contract_renewal(request, pk):
     """After a renewal (a failed jury, pathway back in delivery), the contract's end date moves on."""
     return act_on_pathway(
@@ -291,7 +291,7 @@ def pathway_detail(request, pk):
 
 
 @allowed("pathway.work_on")
-@require_POST
+@post_only("pathways:detail")
 def pathway_transition(request, pk):
     return act_on_pathway(
         request,
@@ -308,7 +308,7 @@ def pathway_transition(request, pk):
 
 
 @allowed("pathway.work_on")
-@require_POST
+@post_only("pathways:detail")
 def pathway_abandon(request, pk):
     return act_on_pathway(
         request,
@@ -323,7 +323,7 @@ def pathway_abandon(request, pk):
 
 
 @allowed("document.add")
-@require_POST
+@post_only("pathways:detail")
 def document_upload(request, pk):
     return act_on_pathway(
         request,
@@ -348,8 +348,29 @@ def document_download(request, pk, document_pk):
     return download(lambda: document.file.open("rb"), document.original_name, document.content_type)
 
 
+@allowed("document.withdraw")
+@post_only("pathways:detail")
+def document_withdraw(request, pk, document_pk):
+    """A wrong piece withdrawn before the phase moves on; it stays listed as withdrawn (the history)."""
+    pathway = get_object_or_404(Pathway.objects.visible_to(request.user), pk=pk)
+    document = get_object_or_404(pathway.documents, pk=document_pk)
+    try:
+        services.document_withdraw(acting_user=request.user, document=document)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except Conflict as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"La pièce « {document.get_kind_display()} » ({document.original_name}) est retirée ; elle reste "
+            "dans l'historique des pièces. Vous pouvez déposer la bonne pièce.",
+        )
+    return redirect(pathway_url(pathway, "pieces"))
+
+
 @allowed("support_opinion.record")
-@require_POST
+@post_only("pathways:detail")
 def support_opinion(request, pk):
     return act_on_pathway(
         request,
@@ -360,13 +381,13 @@ def support_opinion(request, pk):
             acting_user=request.user, pathway=pathway, **form.cleaned_data
         ),
         success=lambda opinion, form: (
-            f"Votre avis d'accompagnement ({'favorable' if opinion.favourable else 'réservé'}) est enregistré."
+            f"Votre avis d'accompagnement ({'favorable' if opinion.favourable else 'défavorable'}) est enregistré."
         ),
     )
 
 
 @allowed("admissibility.record")
-@require_POST
+@post_only("pathways:detail")
 def admissibility_decision(request, pk):
     return act_on_pathway(
         request,
@@ -381,7 +402,7 @@ def admissibility_decision(request, pk):
 
 
 @allowed("jury_session.set")
-@require_POST
+@post_only("pathways:detail")
 def jury_session(request, pk):
     return act_on_pathway(
         request,

@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
 from pathways import project_services, projects_workflow, selectors
 from pathways.enums import PROJECT_QUEUE_STATUSES, ProjectStatus
 from pathways.services import TransitionRefused
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
-from vae_inversee.www.access import allowed, download
+from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.lists import filtered, paginate
 from vae_inversee.www.projects.forms import (
     AcceptForm,
@@ -133,7 +132,7 @@ def project_document_download(request, pk, document_pk):
 
 
 @allowed("project.document_add")
-@require_POST
+@post_only("projects:detail")
 def project_document_add(request, pk):
     project = _project(request, pk)
     form = ProjectDocumentForm(request.POST, request.FILES)
@@ -174,7 +173,7 @@ def _act(request, pk, name, form_factory, act, success):
 
 
 @allowed("project.submit")
-@require_POST
+@post_only("projects:detail")
 def project_submit(request, pk):
     return _act(
         request,
@@ -187,7 +186,7 @@ def project_submit(request, pk):
 
 
 @allowed("project.request_complements")
-@require_POST
+@post_only("projects:detail")
 def project_request_complements(request, pk):
     return _act(
         request,
@@ -202,7 +201,7 @@ def project_request_complements(request, pk):
 
 
 @allowed("project.mark_complete")
-@require_POST
+@post_only("projects:detail")
 def project_mark_complete(request, pk):
     return _act(
         request,
@@ -218,7 +217,7 @@ def project_mark_complete(request, pk):
 
 
 @allowed("project.accept")
-@require_POST
+@post_only("projects:detail")
 def project_accept(request, pk):
     return _act(
         request,
@@ -233,7 +232,7 @@ def project_accept(request, pk):
 
 
 @allowed("project.reject")
-@require_POST
+@post_only("projects:detail")
 def project_reject(request, pk):
     return _act(
         request,

@@ -1,0 +1,243 @@
+"""Every page of every role, listed from the URL conf, audited in a real browser on the demo data set:
+axe-core (the npm package of tests/e2e/package.json, injected by Playwright) finds no serious or
+critical violation at 1280 px and at 375 px, and no page is wider than a 375 px phone.
+
+A page added to the URL conf is audited without touching this file: its parameters are filled from the
+demo objects the role sees. Only POST-only doors and downloads are left out, each by name with its reason.
+Set SCREENSHOTS=/some/folder to keep a full-page PNG of each page at both widths (to look at them).
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Error as PlaywrightError
+
+from evaluation.models import Assessment, Jury
+from funding.models import FundingFile
+from pathways.enums import PathwayPhase
+from pathways.models import Candidate, Document, Employer, Pathway
+from tests.e2e.test_demo_logins import log_in
+from tests.permission_matrix import concrete, path_of, url_patterns
+from vae_inversee.accounts.models import User
+from vae_inversee.demo.seed import seed_demo
+
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 375, "height": 812}
+BLOCKING = {"serious", "critical"}
+
+ROLES = {
+    "anonymous": None,
+    "project_holder": "porteur@demo.vae",
+    "companion": "accompagnateur@demo.vae",
+    "opco": "opco@demo.vae",
+    "certifier": "certificateur@demo.vae",
+    "ministry": "ministere@demo.vae",
+}
+
+# Not pages: each by name, with the reason it is not audited.
+NOT_PAGES = {
+    "admin": "Django's own administration site (staff only)",
+    "api-schema": "the OpenAPI schema (YAML), not a page",
+    "api-docs": "Swagger UI, a third-party page for developers",
+    "accounts:logout": "POST only (the logout button)",
+    "accounts:api_token_revoke": "POST only (revoke button)",
+    "accounts:home": "redirects to the role's home page",
+    "notifications:mark_read": "POST only (mark-as-read button)",
+    "notifications:mark_all_read": "POST only (mark-all-as-read button)",
+    "pathways:transition": "POST only (phase buttons of the pathway page)",
+    "pathways:abandon": "POST only (abandon form of the pathway page)",
+    "pathways:document_upload": "POST only (upload form of the pathway page)",
+    "pathways:document_download": "a download (the document file)",
+    "pathways:document_withdraw": "POST only (withdraw button of a document)",
+    "pathways:support_opinion": "POST only (opinion form of the pathway page)",
+    "pathways:admissibility": "POST only (decision form of the pathway page)",
+    "pathways:jury_session": "POST only (jury date form of the pathway page)",
+    "pathways:candidate_export": "POST only (a download: the candidate's data, ZIP)",
+    "pathways:contract_renewal": "POST only (renewal form of the pathway page)",
+    "funding:file_approve": "POST only (decision form of the file page)",
+    "funding:file_request_changes": "POST only (decision form of the file page)",
+    "funding:file_reject": "POST only (decision form of the file page)",
+    "funding:agreement": "a download (the agreement PDF)",
+    "evaluation:assessment_create": "POST only (progress form of the pathway page)",
+    "evaluation:jury_result": "POST only (jury form of the pathway page)",
+    "evaluation:indicators_export": "a download (CSV/XLSX)",
+    "evaluation:pathways_export": "a download (CSV/XLSX)",
+}
+
+# A pathway in each phase: the pathway's pages show different forms in each.
+PHASES = [
+    PathwayPhase.POSITIONING,
+    PathwayPhase.SUPPORT,
+    PathwayPhase.ADMISSIBILITY,
+    PathwayPhase.DELIVERY,
+    PathwayPhase.EVALUATION,
+]
+
+
+def not_a_page(name, route):
+    return route.startswith(("admin/", "api/v1/")) or name in NOT_PAGES or name.split(":")[0] in NOT_PAGES
+
+
+def objects_seen_by(user):
+    """The demo objects a role sees, one of each kind (a pathway per phase), as URL parameters."""
+    pathways = Pathway.objects.visible_to(user).order_by("pk")
+    worlds = []
+    for phase in PHASES:
+        pathway = pathways.filter(phase=phase).first()
+        if pathway is None:
+            continue
+        worlds.append(
+            {
+                "pathway": pathway,
+                "candidate": Candidate.objects.visible_to(user).order_by("pk").first(),
+                "employer": Employer.objects.visible_to(user).order_by("pk").first(),
+                "document": Document.objects.filter(pathway=pathway).first(),
+                "funding_file": FundingFile.objects.visible_to(user).order_by("-pk").first(),
+                "assessment": Assessment.objects.filter(pathway=pathway).first(),
+                "jury": Jury.objects.filter(pathway=pathway).first(),
+                "certification": pathway.certification,
+                "project_holder": pathway.project_holder,
+            }
+        )
+    return worlds
+
+
+def pages_of(user):
+    """(name, path) of every page of the URL conf, filled for this user (several pathways: each phase)."""
+    worlds = objects_seen_by(user) if user else []
+    seen = set()
+    for name, route in url_patterns():
+        if not_a_page(name, route):
+            continue
+        for objects in worlds or [{}]:
+            try:
+                values = concrete(name, route, objects, {})
+            except (KeyError, AttributeError):
+                continue
+            if values is None:
+                path = path_of(route, {})
+            elif any(value is None for value in values.values()):
+                continue
+            else:
+                path = path_of(route, values)
+            if path not in seen:
+                seen.add(path)
+                yield name, path
+
+
+def audit(page, url, label, shots):
+    """axe's blocking violations at both widths, and the page's width on a phone."""
+    problems, too_wide = [], None
+    for viewport in (WIDE, PHONE):
+        page.set_viewport_size(viewport)
+        if viewport is PHONE:
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide = width
+        if not page.evaluate("typeof window.axe !== 'undefined'"):
+            page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " targets: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))"
+        )
+        for violation in result:
+            if violation["impact"] in BLOCKING:
+                problems.append(
+                    f"{url} [{viewport['width']} px] {violation['impact']} {violation['id']}: {violation['help']}"
+                    f" — {', '.join(violation['targets'])}"
+                )
+        if shots:
+            slug = re.sub(r"[^a-z0-9]+", "-", f"{label}-{url}".lower()).strip("-")
+            page.screenshot(path=f"{shots}/{slug}-{viewport['width']}.png", full_page=True)
+    page.set_viewport_size(WIDE)
+    return problems, too_wide
+
+
+RESULTS = {}
+
+
+def crawl(browser, base_url):
+    """Log in as each role once (one context each), visit each of its pages, audit it."""
+    if RESULTS:
+        return RESULTS
+    seed_demo()
+    shots = os.environ.get("SCREENSHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+    violations, too_wide, audited, errors = [], [], set(), []
+    js_errors = []
+    for role, email in ROLES.items():
+        user = User.objects.get(email=email) if email else None
+        context = browser.new_context(locale="fr-FR", viewport=WIDE, bypass_csp=True)
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("pageerror", lambda error, role=role: js_errors.append(f"{role}: {error}"))
+        if email:
+            log_in(page, base_url, email)
+            page.wait_for_load_state()
+        for name, path in pages_of(user):
+            try:
+                response = page.goto(base_url + path)
+            except PlaywrightError as error:
+                errors.append(f"{path} ({name}) as {role}: {error.message.splitlines()[0]}")
+                continue
+            if response.status in (403, 404, 405) or response.url.rstrip("/") != (base_url + path).rstrip("/"):
+                continue  # not this role's page (or not in this phase): another role audits it
+            if response.status != 200:
+                errors.append(f"{path} ({name}) as {role}: {response.status}")
+                continue
+            audited.add(name)
+            if "---------" in page.content():
+                errors.append(f"{path} ({name}) as {role}: a dropdown starts with Django's '---------'")
+            problems, width = audit(page, path, role, shots)
+            violations += [f"{role}: {problem}" for problem in problems]
+            if width:
+                too_wide.append(f"{path} ({name}) as {role}: {width} px wide at 375 px")
+        context.close()
+    # The not-found page too (what a mistyped address shows).
+    context = browser.new_context(locale="fr-FR", viewport=WIDE, bypass_csp=True)
+    page = context.new_page()
+    page.goto(base_url + "/page-qui-n-existe-pas/")
+    problems, width = audit(page, "/page-qui-n-existe-pas/", "404", shots)
+    violations += problems
+    context.close()
+    RESULTS.update(
+        violations=violations, too_wide=too_wide, audited=audited, errors=errors, js_errors=sorted(set(js_errors))
+    )
+    return RESULTS
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_every_page_of_every_role_has_no_serious_axe_violation(browser, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    results = crawl(browser, live_server.url)
+    pages = {name for name, route in url_patterns() if not not_a_page(name, route)}
+    failures = []
+    if pages - results["audited"]:
+        failures.append(f"pages no role could open (fill their parameters): {sorted(pages - results['audited'])}")
+    if results["errors"]:
+        failures.append("pages that failed:\n" + "\n".join(results["errors"]))
+    if results["violations"]:
+        failures.append("axe violations (serious or critical):\n" + "\n".join(results["violations"]))
+    if results["js_errors"]:
+        failures.append("JavaScript errors:\n" + "\n".join(results["js_errors"]))
+    assert not failures, "\n\n".join(failures)
+    assert len(results["audited"]) >= 20
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_no_page_is_wider_than_a_phone(browser, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    results = crawl(browser, live_server.url)
+    assert not results["too_wide"], "pages wider than the viewport:\n" + "\n".join(results["too_wide"])
+
+
+def test_every_url_name_left_out_still_exists():
+    names = {name for name, route in url_patterns()}
+    gone = {name for name in NOT_PAGES if name not in names and name != "admin"}
+    assert not gone, f"remove these from NOT_PAGES: {gone}"
