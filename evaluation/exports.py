@@ -70,7 +70,7 @@ def indicator_rows(data) -> list[list]:
     ]
     rows += [
         ["Accord des projets", f"{row['reference'] or ''} — {row['title']}".strip(" —"), row["count"],
-         f"{row['use']} % de {row['granted']}"]
+         f"{french_number(row['use'])} % de {row['granted']}"]
         for row in data["by_project"]
     ]  # fmt: skip
     national = data["national_ceiling"]
@@ -103,11 +103,11 @@ def indicator_rows(data) -> list[list]:
         for row in funding[key]:
             for label, value in (("demandé", row["requested"]), ("accordé", row["approved"]), ("payé", row["paid"])):
                 rows.append([f"Financement {label} par {section} (€)", row["label"], value, ""])
-    rows.append(
-        ["Coût moyen par parcours financé (€)", "Accordé", funding["average_approved_per_pathway"] or "",
-         f"{funding['funded_pathways']} parcours"]
-    )  # fmt: skip
-    rows.append(["Coût moyen par parcours financé (€)", "Payé", funding["average_paid_per_pathway"] or "", ""])
+    rows.append(["Parcours financés", "Avec un dossier accordé", funding["funded_pathways"], ""])
+    # An average of nothing is not zero: without a funded pathway there is no average cost to show.
+    for label, key in (("Accordé", "average_approved_per_pathway"), ("Payé", "average_paid_per_pathway")):
+        if funding[key] is not None:
+            rows.append(["Coût moyen par parcours financé (€)", label, funding[key], ""])
     return rows + outcome_rows(data["outcomes"])
 
 

@@ -423,7 +423,7 @@ def test_the_use_of_each_project_grant(client, world, projects):
     client.force_login(ministry)
     response = client.get(reverse("evaluation:indicators_export", args=["csv"]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"))
-    assert ["Accord des projets", "PRJ-2026-0099 — Aide à domicile", "1", "33.3 % de 3"] in rows
+    assert ["Accord des projets", "PRJ-2026-0099 — Aide à domicile", "1", "33,3 % de 3"] in rows
     assert any(row[0] == "Insertion à la sortie par projet" for row in rows)
     # Insertion by project, in the indicators and the export.
     outcomes = compute(ministry)["outcomes"]["by_project"]

@@ -25,9 +25,10 @@ class Form(DsfrBaseForm):
             if isinstance(field, forms.ModelChoiceField):
                 if field.empty_label == DJANGO_BLANK:
                     field.empty_label = PLACEHOLDER
-            elif isinstance(field, forms.ChoiceField) and any(label == DJANGO_BLANK for _, label in field.choices):
+            elif isinstance(field, forms.ChoiceField):
+                # Read the choices once (they may come from a query) and keep that list for the rendering.
                 field.choices = [
-                    (value, PLACEHOLDER if label == DJANGO_BLANK else label) for value, label in field.choices
+                    (value, PLACEHOLDER if label == DJANGO_BLANK else label) for value, label in list(field.choices)
                 ]
 
     def add_service_errors(self, error):
