@@ -15,9 +15,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from evaluation.models import Assessment, Jury
-from funding.models import FundingFile
+from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Document, Employer, Pathway
+from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project, ProjectDocument
 from tests.e2e.test_demo_logins import log_in
 from tests.permission_matrix import concrete, path_of, url_patterns
 from vae_inversee.accounts.models import User
@@ -64,6 +64,22 @@ NOT_PAGES = {
     "evaluation:jury_result": "POST only (jury form of the pathway page)",
     "evaluation:indicators_export": "a download (CSV/XLSX)",
     "evaluation:pathways_export": "a download (CSV/XLSX)",
+    "evaluation:outcome_record": "POST only (situation form of the pathway page)",
+    "pathways:plan_action_delete": "POST only (withdraw button of a plan action)",
+    "pathways:plan_action_realise": "POST only (hours form of a plan action)",
+    "projects:document_add": "POST only (upload form of the project page)",
+    "projects:document_download": "a download (the project's document file)",
+    "projects:submit": "POST only (submit button of the project page)",
+    "projects:request_complements": "POST only (decision form of the project page)",
+    "projects:mark_complete": "POST only (decision form of the project page)",
+    "projects:accept": "POST only (decision form of the project page)",
+    "projects:reject": "POST only (decision form of the project page)",
+    "funding:invoice": "a download (the invoice PDF of a payment request)",
+    "funding:payment_request_approve": "POST only (decision form of the payment request page)",
+    "funding:payment_request_reject": "POST only (decision form of the payment request page)",
+    "funding:batch_create": "POST only (batch form of the batch list)",
+    "funding:batch_mark_paid": "POST only (paid form of the batch page)",
+    "funding:batch_export": "a download (the batch's transfer file, XML)",
 }
 
 # A pathway in each phase: the pathway's pages show different forms in each.
@@ -81,13 +97,15 @@ def not_a_page(name, route):
 
 
 def objects_seen_by(user):
-    """The demo objects a role sees, one of each kind (a pathway per phase), as URL parameters."""
+    """The demo objects a role sees, one of each kind (a pathway per phase, a project per status), as URL
+    parameters."""
     pathways = Pathway.objects.visible_to(user).order_by("pk")
     worlds = []
     for phase in PHASES:
         pathway = pathways.filter(phase=phase).first()
         if pathway is None:
             continue
+        project = pathway.project or Project.objects.visible_to(user).order_by("pk").first()
         worlds.append(
             {
                 "pathway": pathway,
@@ -99,8 +117,21 @@ def objects_seen_by(user):
                 "jury": Jury.objects.filter(pathway=pathway).first(),
                 "certification": pathway.certification,
                 "project_holder": pathway.project_holder,
+                "plan_action": PlanAction.objects.filter(pathway=pathway).order_by("pk").first(),
+                "payment_request": PaymentRequest.objects.visible_to(user).order_by("pk").first(),
+                "payment_batch": PaymentBatch.objects.visible_to(user).order_by("pk").first(),
+                "project": project,
+                "project_document": ProjectDocument.objects.filter(project=project).first(),
             }
         )
+    # A project in each status too (its page shows different forms in each, and only some are editable).
+    projects = Project.objects.visible_to(user).order_by("pk")
+    for status in projects.order_by().values_list("status", flat=True).distinct():
+        project = projects.filter(status=status).first()
+        worlds += [
+            {**world, "project": project, "project_document": ProjectDocument.objects.filter(project=project).first()}
+            for world in worlds[:1]
+        ]
     return worlds
 
 
