@@ -4,6 +4,7 @@ from django.db.models import Exists, OuterRef, Q
 from certifications.enums import VAE_ACCESS_ROUTE, Level, Register
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.lib.identifiers import validate_certification_code, validate_siret, validate_skill_block_code
+from vae_inversee.lib.search import folded_search
 
 
 class Certifier(models.Model):
@@ -70,7 +71,7 @@ class CertificationQuerySet(models.QuerySet):
         if not text:
             return self
         return self.filter(
-            Q(code__iexact=text) | Q(title__icontains=text) | Q(skill_blocks__code__iexact=text)
+            Q(code__iexact=text) | folded_search(["title"], text) | Q(skill_blocks__code__iexact=text)
         ).distinct()
 
 

@@ -23,7 +23,10 @@ from evaluation.models import Assessment, Jury
 from funding.personal_data import funding_anonymise
 from pathways.models import Candidate, Pathway
 from pathways.personal_data import pathways_anonymise
+from vae_inversee.accounts.models import Organisation
 from vae_inversee.notifications.models import Notification
+from vae_inversee.webhooks.models import Tombstone
+from vae_inversee.webhooks.services import tombstone
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,9 @@ def candidate_anonymise(*, candidate_id, now=None) -> bool:
         Notification.objects.filter(body__contains=name).update(
             body=Replace("body", Value(name), Value(str(candidate)))
         )
+        # The sync feed: clients drop what they copied of this person.
+        holders = set(pathways.values_list("project_holder_id", flat=True))
+        tombstone("candidates", candidate_id, Tombstone.Reason.ANONYMISED, Organisation.objects.filter(pk__in=holders))
         transaction.on_commit(lambda: _delete_files(files))
     return True
 

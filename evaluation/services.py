@@ -20,6 +20,7 @@ from evaluation.outcomes import ended_on, six_months_due_on
 from evaluation.workflow import current_attempt
 from pathways.services import locked_pathway
 from vae_inversee.outbox.services import enqueue
+from vae_inversee.webhooks.services import emit
 
 
 def _as_date(value, field):
@@ -130,6 +131,7 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
                 defaults={"jury": jury, "acquired_on": session_date},
             )
     enqueue(tasks.notify_jury_result, jury.pk)
+    emit("jury.recorded", jury)
     return jury
 
 

@@ -1,6 +1,14 @@
 from django.contrib import admin
 
-from funding.models import BankAccount, FundingFile, FundingPolicy, PaymentBatch, PaymentRequest
+from funding.models import (
+    BankAccount,
+    FundingFile,
+    FundingFileAssignment,
+    FundingFileNote,
+    FundingPolicy,
+    PaymentBatch,
+    PaymentRequest,
+)
 from vae_inversee.lib.admin import ReadOnlyAdmin, ReadOnlyHistoryAdmin
 
 
@@ -57,3 +65,21 @@ class BankAccountAdmin(ReadOnlyAdmin):
     @admin.display(description="IBAN")
     def masked_iban(self, obj):
         return obj.masked_iban
+
+
+@admin.register(FundingFileNote)
+class FundingFileNoteAdmin(ReadOnlyAdmin):
+    list_display = ["funding_file", "author", "organisation", "created_at"]
+    list_select_related = ["funding_file__pathway", "author", "organisation"]
+    search_fields = ["funding_file__pathway__reference", "author__email"]
+    fields = ["funding_file", "author", "organisation", "body", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(FundingFileAssignment)
+class FundingFileAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["funding_file", "assignee", "previous", "by", "at"]
+    list_select_related = ["funding_file__pathway", "assignee", "previous", "by"]
+    search_fields = ["funding_file__pathway__reference"]
+    fields = ["funding_file", "assignee", "previous", "by", "at"]
+    readonly_fields = fields

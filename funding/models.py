@@ -16,6 +16,7 @@ from funding.enums import (
     PaymentRequestStatus,
 )
 from funding.money import Amounts, Caps
+from pathways.models import AppendOnlyModel, AppendOnlyRecords
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.lib.dates import validate_plausible_date
 from vae_inversee.lib.encryption import EncryptedCharField
@@ -127,6 +128,16 @@ class FundingFile(models.Model):
         verbose_name="décidé par",
     )
     agreement = models.FileField("accord de prise en charge (PDF)", upload_to="agreements/", blank=True, editable=False)
+    # The OPCO's staff member in charge of the file; written only by funding.services.funding_file_assign.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_funding_files",
+        editable=False,
+        verbose_name="gestionnaire assigné·e",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     history = HistoricalRecords(excluded_fields=["agreement"])
@@ -314,6 +325,8 @@ class PaymentBatch(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False, verbose_name="créé par"
     )
+    # The sync feed's moment (`?updated_since=`): a batch changes when it is marked paid.
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
     paid_on = models.DateField("payé le", null=True, blank=True, editable=False, validators=[validate_plausible_date])
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -477,3 +490,78 @@ class PaymentRequest(models.Model):
     def counted_amount(self) -> Decimal:
         """What it takes from the category's approved amount: the amount accepted once decided, else asked."""
         return self.approved_amount if self.approved_amount is not None else self.amount
+
+
+class FundingNoteQuerySet(AppendOnlyRecords):
+    def visible_to(self, user):
+        """Internal notes: only the author's organisation's, on the files it sees."""
+        return scopes.notes_visible(self, user, FundingFile.objects.visible_to(user))
+
+
+class FundingFileNote(AppendOnlyModel):
+    """An internal note on a funding file, visible only inside the author's organisation (section 13)."""
+
+    funding_file = models.ForeignKey(
+        FundingFile, on_delete=models.CASCADE, related_name="notes", verbose_name="dossier de financement"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="auteur·rice"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.RESTRICT, related_name="+", verbose_name="organisation"
+    )
+    body = models.TextField("note", max_length=5000)
+    created_at = models.DateTimeField("écrite le", auto_now_add=True)
+
+    objects = FundingNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "note interne sur un dossier"
+        verbose_name_plural = "notes internes sur les dossiers"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="funding_fundingfilenote_body_not_empty",
+                violation_error_message="La note est vide.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Note de {self.author} — {self.funding_file}"
+
+
+class FundingFileAssignment(AppendOnlyModel):
+    """Append-only log of who was assigned a funding file (OPCO staff), by whom, when."""
+
+    funding_file = models.ForeignKey(
+        FundingFile, on_delete=models.CASCADE, related_name="assignments", verbose_name="dossier de financement"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="assigné·e à",
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="précédemment",
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    objects = AppendOnlyRecords.as_manager()
+
+    class Meta:
+        verbose_name = "assignation d'un dossier"
+        verbose_name_plural = "assignations des dossiers"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.funding_file} → {self.assignee or 'personne'}"

@@ -89,6 +89,19 @@ declare(
     _decision("funding_file.approve", "accorder le financement"),
     _decision("funding_file.reject", "refuser le dossier"),
     _decision("funding_file.request_changes", "demander des compléments"),
+    # Working together (section 13): internal notes, and the OPCO's assignment of a file to one of its staff.
+    Action(
+        "funding_file_note.write",
+        frozenset({Role.PROJECT_HOLDER, Role.COMPANION, Role.OPCO, Role.CERTIFIER}),
+        "Votre rôle ne permet pas d'écrire de notes internes.",
+        field="body",
+    ),
+    Action(
+        "funding_file.assign",
+        OPCO,
+        "Seul le personnel de l'OPCO destinataire assigne un dossier à l'un·e des siens.",
+        field="assignee",
+    ),
 )
 
 

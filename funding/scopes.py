@@ -29,6 +29,14 @@ funding_files_visible = Scope(
 )
 
 
+def notes_visible(notes, user, funding_files):
+    """Internal notes: those of the user's own organisation, on the funding files the user sees."""
+    membership = getattr(user, "membership_or_none", None)
+    if membership is None:
+        return notes.none()
+    return notes.filter(organisation_id=membership.organisation_id, funding_file__in=funding_files)
+
+
 def pathways_of_opco(pathways, user):
     """An OPCO sees a pathway while one of its funding files that is not a draft is addressed to it
     (product.md section 2): not merely because of the employer's IDCC, and still after an IDCC change."""

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from certifications.models import Certification
 from funding.enums import CATEGORIES, QUEUE_STATUSES, FundingCategory, FundingStatus
-from funding.models import FundingFile, FundingPolicy
+from funding.models import FundingFile, FundingFileAssignment, FundingFileNote, FundingPolicy
 from funding.money import Amounts, Caps, months_in_year, prorated_caps
 from funding.plan import plan_amounts
 from pathways.models import ProjectHolder
@@ -17,6 +17,7 @@ LIST_RELATED = (
     "pathway__employer",
     "pathway__project_holder__organisation",
     "pathway__certification",
+    "assignee",
 )
 
 
@@ -184,3 +185,17 @@ def _caps_for_page(pathway, year, funding_file):
         return None
     months = months_in_year(months_covered(contract.start_date, contract.end_date), year)
     return prorated_caps(policy_in_force, months) if months else None
+
+
+def notes_of(funding_file, user):
+    """The internal notes of the user's organisation on the file."""
+    return (
+        FundingFileNote.objects.visible_to(user)
+        .filter(funding_file=funding_file)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def assignments_of(funding_file):
+    return FundingFileAssignment.objects.filter(funding_file=funding_file).select_related("assignee", "previous", "by")

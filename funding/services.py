@@ -20,16 +20,27 @@ from funding.enums import (
     PaymentBatchStatus,
     PaymentRequestStatus,
 )
-from funding.models import BankAccount, FundingFile, FundingPolicy, PaymentBatch, PaymentRequest
+from funding.models import (
+    BankAccount,
+    FundingFile,
+    FundingFileAssignment,
+    FundingFileNote,
+    FundingPolicy,
+    PaymentBatch,
+    PaymentRequest,
+)
 from funding.money import Amounts, Caps, months_in_year, prorated_caps
 from funding.plan import above_plan, plan_amounts, prefilled
 from pathways import workflow
+from pathways.services import check_assignee, clean_body, pathway_work_hand_over
 from pathways.uploads import inspect_upload
+from vae_inversee.accounts.services import member_deactivate, require_organisation_admin
 from vae_inversee.lib import policy
 from vae_inversee.lib.dates import months_covered
 from vae_inversee.lib.identifiers import compact_iban, compact_siret
 from vae_inversee.lib.money import CENT, format_euros
 from vae_inversee.outbox.services import enqueue
+from vae_inversee.webhooks.services import emit
 
 OUT_OF_SCOPE = (
     "Ce dossier n'est pas dans votre périmètre : il concerne un autre porteur de projet ou il est adressé à un "
@@ -154,6 +165,7 @@ def _close(funding_file, acting_user, status, reason):
     _save(funding_file)
     enqueue(tasks.render_agreement, funding_file.pk)
     _notify_on_commit(funding_file)
+    emit("funding_file.decided", funding_file)
     return funding_file
 
 
@@ -400,6 +412,7 @@ def _decide_request(payment_request, acting_user, reason):
     payment_request.full_clean(exclude=["invoice"], validate_unique=False)
     payment_request.save()
     _notify_payment_on_commit(payment_request)
+    emit("payment_request.decided", payment_request)
     return payment_request
 
 
@@ -446,7 +459,7 @@ def payment_batch_create(*, acting_user, requests) -> PaymentBatch:
         raise ValidationError({"requests": [f"Ce lot ne peut pas être créé : {' ; '.join(dict.fromkeys(errors))}."]})
     batch = PaymentBatch.objects.create(opco_id=opco_id, created_by=acting_user)
     batch.reference = f"LOT-{batch.created_at:%Y%m%d}-{batch.pk:05d}"
-    batch.save(update_fields=["reference"])
+    batch.save(update_fields=["reference", "updated_at"])
     for request in locked:
         # Saved one by one: each request's history records the batch it joined.
         request.batch = batch
@@ -480,3 +493,68 @@ def payment_batch_mark_paid(*, acting_user, batch, paid_on) -> PaymentBatch:
         request.save(update_fields=["status", "updated_at"])
         _notify_payment_on_commit(request)
     return batch
+
+
+# ---- working together: internal notes and assignment (product.md section 13) -------------------------
+
+
+def funding_file_note_add(*, acting_user, funding_file, body) -> FundingFileNote:
+    """An internal note on a funding file, visible only inside the author's organisation."""
+    policy.require_role(acting_user, "funding_file_note.write")
+    policy.require_visible(acting_user, funding_file, OUT_OF_SCOPE)
+    policy.authorize(acting_user, "funding_file_note.write", funding_file)
+    return FundingFileNote.objects.create(
+        funding_file=funding_file,
+        author=acting_user,
+        organisation=acting_user.organisation,
+        body=clean_body(body, "La note"),
+    )
+
+
+@transaction.atomic
+def funding_file_assign(*, acting_user, funding_file, assignee) -> FundingFile:
+    """Assign a funding file to one of the OPCO's staff (or nobody); every change is logged."""
+    policy.require_role(acting_user, "funding_file.assign")
+    funding_file = FundingFile.objects.select_for_update().get(pk=funding_file.pk)
+    policy.require_visible(acting_user, funding_file, OUT_OF_SCOPE)
+    policy.authorize(acting_user, "funding_file.assign", funding_file)
+    check_assignee(acting_user, assignee, "funding_file.assign")
+    previous_id = funding_file.assignee_id
+    if previous_id == getattr(assignee, "pk", None):
+        return funding_file
+    funding_file.assignee = assignee
+    funding_file.save(update_fields=["assignee", "updated_at"])
+    FundingFileAssignment.objects.create(
+        funding_file=funding_file, assignee=assignee, previous_id=previous_id, by=acting_user
+    )
+    return funding_file
+
+
+@transaction.atomic
+def member_deactivate_and_hand_over(*, acting_user, membership, successor=None) -> int:
+    """An organisation admin deactivates a leaver and hands their work to a colleague, in one step.
+
+    Their assigned funding files and pathways and the pathways they accompany go to `successor` (an active
+    member of the same organisation; none leaves the files unassigned). All or nothing; returns the count.
+    """
+    require_organisation_admin(acting_user, membership.organisation)
+    leaver = membership.user
+    if successor is not None and (
+        successor.pk == leaver.pk
+        or not successor.is_active
+        or getattr(successor.membership_or_none, "organisation_id", None) != membership.organisation_id
+    ):
+        raise ValidationError(
+            {"successor": ["Choisissez un membre actif de l'organisation, autre que la personne qui part."]}
+        )
+    count = 0
+    for funding_file in FundingFile.objects.select_for_update().filter(assignee=leaver):
+        funding_file.assignee = successor
+        funding_file.save(update_fields=["assignee", "updated_at"])
+        FundingFileAssignment.objects.create(
+            funding_file=funding_file, assignee=successor, previous_id=leaver.pk, by=acting_user
+        )
+        count += 1
+    count += pathway_work_hand_over(acting_user=acting_user, leaver=leaver, successor=successor)
+    member_deactivate(membership=membership, acting_user=acting_user)
+    return count

@@ -12,6 +12,9 @@ from pathways.models import (
     Document,
     Employer,
     Pathway,
+    PathwayAssignment,
+    PathwayMessage,
+    PathwayNote,
     PathwayTransition,
     PlanAction,
     Project,
@@ -187,3 +190,32 @@ class PlanActionAdmin(ReadOnlyHistoryAdmin):
     list_filter = ["kind"]
     list_select_related = ["pathway"]
     search_fields = ["title", "provider_name", "pathway__reference"]
+
+
+@admin.register(PathwayMessage)
+class PathwayMessageAdmin(ReadOnlyAdmin):
+    """The threads, append-only: to read, never to change."""
+
+    list_display = ["pathway", "author", "organisation", "created_at", "attachment_name"]
+    list_select_related = ["pathway", "author", "organisation"]
+    search_fields = ["pathway__reference", "author__email"]
+    fields = ["pathway", "author", "organisation", "body", "attachment_name", "attachment_size", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(PathwayNote)
+class PathwayNoteAdmin(ReadOnlyAdmin):
+    list_display = ["pathway", "author", "organisation", "created_at"]
+    list_select_related = ["pathway", "author", "organisation"]
+    search_fields = ["pathway__reference", "author__email"]
+    fields = ["pathway", "author", "organisation", "body", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(PathwayAssignment)
+class PathwayAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ["pathway", "assignee", "previous", "by", "at"]
+    list_select_related = ["pathway", "assignee", "previous", "by"]
+    search_fields = ["pathway__reference"]
+    fields = ["pathway", "assignee", "previous", "by", "at"]
+    readonly_fields = fields

@@ -28,6 +28,7 @@ from vae_inversee.lib.dates import add_months, validate_plausible_date, year_of_
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
 from vae_inversee.lib.money import format_euros
+from vae_inversee.lib.search import folded_search
 
 
 class ProjectHolderQuerySet(models.QuerySet):
@@ -48,6 +49,7 @@ class ProjectHolder(models.Model):
     )
     laureate_reference = models.CharField("référence lauréat", max_length=50, unique=True)
     accepted_on = models.DateField("date de l'avis favorable", null=True, blank=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = ProjectHolderQuerySet.as_manager()
@@ -269,6 +271,7 @@ class Employer(models.Model):
         "employeur de droit privé", default=True, help_text="Seuls les employeurs de droit privé sont éligibles."
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
     history = HistoricalRecords()
 
     objects = OwnedByProjectHolderQuerySet.as_manager()
@@ -307,6 +310,8 @@ class Candidate(models.Model):
     # history; encrypted at rest (vae_inversee.lib.encryption), validated in clear before.
     nir = EncryptedCharField("numéro de sécurité sociale (NIR)", max_length=15, blank=True, validators=[validate_nir])
     created_at = models.DateTimeField("créé le", auto_now_add=True)
+    # The API's sync feed (`?updated_since=`, vae_inversee.api.filtering): every write moves it.
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
     # Set by evaluation.anonymisation once the retention period after the last closed pathway has passed.
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["nir"])
@@ -385,13 +390,19 @@ class PathwayQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
+        # Accents and case ignored (« evaluatrice » finds « Évaluatrice »), every word somewhere.
         return self.filter(
-            Q(reference__icontains=text)
-            | Q(candidate__last_name__icontains=text)
-            | Q(candidate__first_name__icontains=text)
-            | Q(employer__name__icontains=text)
-            | Q(certification__code__iexact=text)
-            | Q(certification__title__icontains=text)
+            Q(certification__code__iexact=text)
+            | folded_search(
+                [
+                    "reference",
+                    "candidate__last_name",
+                    "candidate__first_name",
+                    "employer__name",
+                    "certification__title",
+                ],
+                text,
+            )
         )
 
 
@@ -432,6 +443,16 @@ class Pathway(models.Model):
     abandon_reason = models.TextField("motif d'abandon", blank=True, editable=False)
     jury_session_date = models.DateField(
         "date de la session de jury", null=True, blank=True, editable=False, validators=[validate_plausible_date]
+    )
+    # The certifier's staff member in charge of the pathway; written only by pathways.services.pathway_assign.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="assigned_pathways",
+        verbose_name="chargé·e de certification assigné·e",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
@@ -810,6 +831,174 @@ class ProjectTransition(models.Model):
 
     def delete(self, *args, **kwargs):
         raise IntegrityError(PROJECT_APPEND_ONLY)
+
+
+class AppendOnlyModel(models.Model):
+    """A row written once: never updated nor deleted through the ORM (messages, notes, assignment logs)."""
+
+    APPEND_ONLY = "Cet historique est en ajout seul : une ligne ne se modifie ni ne se supprime."
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise IntegrityError(self.APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise IntegrityError(self.APPEND_ONLY)
+
+
+class AppendOnlyRecords(AppendOnlyQuerySet):
+    def update(self, **kwargs):
+        raise IntegrityError(AppendOnlyModel.APPEND_ONLY)
+
+    def delete(self):
+        raise IntegrityError(AppendOnlyModel.APPEND_ONLY)
+
+
+class MessageQuerySet(AppendOnlyRecords):
+    def visible_to(self, user):
+        """The messages of the pathways a user sees (every organisation of the pathway, and its candidate)."""
+        return self.filter(pathway__in=Pathway.objects.visible_to(user))
+
+
+def attachment_upload_to(instance, filename):
+    return f"messages/{instance.pathway_id}/{uuid.uuid4().hex}"
+
+
+class PathwayMessage(AppendOnlyModel):
+    """One message of a pathway's thread, read by every organisation that sees the pathway (section 13)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="messages", verbose_name="parcours")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="auteur·rice"
+    )
+    # The author's organisation when writing (none for the candidate).
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="organisation",
+    )
+    body = models.TextField("message", max_length=5000)
+    attachment = models.FileField("pièce jointe", upload_to=attachment_upload_to, blank=True)
+    attachment_name = models.CharField("nom de la pièce jointe", max_length=255, blank=True)
+    attachment_content_type = models.CharField("type de la pièce jointe", max_length=50, blank=True)
+    attachment_size = models.PositiveIntegerField("taille de la pièce jointe (octets)", null=True, blank=True)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "message"
+        verbose_name_plural = "messages"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["pathway", "created_at"], name="pathways_message_thread_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="pathways_pathwaymessage_body_not_empty",
+                violation_error_message="Le message est vide.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Message de {self.author} — {self.pathway}"
+
+
+class MessageRead(models.Model):
+    """Up to when a user has read a pathway's thread (the unread counters)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="+", verbose_name="parcours")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="utilisateur"
+    )
+    read_at = models.DateTimeField("lu jusqu'au")
+
+    class Meta:
+        verbose_name = "lecture d'un fil de messages"
+        verbose_name_plural = "lectures des fils de messages"
+        constraints = [
+            models.UniqueConstraint(fields=["pathway", "user"], name="pathways_messageread_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.pathway}"
+
+
+class NoteQuerySet(AppendOnlyRecords):
+    def visible_to(self, user):
+        """Internal notes: only the author's organisation's, on what it sees (never another organisation)."""
+        return scopes.notes_visible(self, user, Pathway.objects.visible_to(user))
+
+
+class PathwayNote(AppendOnlyModel):
+    """An internal note on a pathway, visible only inside the author's organisation (section 13)."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="notes", verbose_name="parcours")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="auteur·rice"
+    )
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.RESTRICT, related_name="+", verbose_name="organisation"
+    )
+    body = models.TextField("note", max_length=5000)
+    created_at = models.DateTimeField("écrite le", auto_now_add=True)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "note interne"
+        verbose_name_plural = "notes internes"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(body=""),
+                name="pathways_pathwaynote_body_not_empty",
+                violation_error_message="La note est vide.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Note de {self.author} — {self.pathway}"
+
+
+class PathwayAssignment(AppendOnlyModel):
+    """Append-only log of who was assigned a pathway (certifier staff), by whom, when."""
+
+    pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="assignments", verbose_name="parcours")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="assigné·e à",
+    )
+    previous = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="précédemment",
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.RESTRICT, related_name="+", verbose_name="par")
+    at = models.DateTimeField("le", auto_now_add=True)
+
+    objects = AppendOnlyRecords.as_manager()
+
+    class Meta:
+        verbose_name = "assignation d'un parcours"
+        verbose_name_plural = "assignations des parcours"
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.pathway} → {self.assignee or 'personne'}"
 
 
 class SmicRate(models.Model):

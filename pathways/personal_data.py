@@ -103,10 +103,11 @@ def pathways_anonymise(candidate, *, at) -> list[tuple]:
         "email": "",
         "birth_date": datetime.date(candidate.birth_date.year, 1, 1),
     }
-    Candidate.objects.filter(pk=candidate.pk).update(**identity, nir="", anonymised_at=at)
+    Candidate.objects.filter(pk=candidate.pk).update(**identity, nir="", anonymised_at=at, updated_at=at)
     Candidate.history.filter(id=candidate.pk).update(**identity)
 
     pathways = Pathway.objects.filter(candidate=candidate)
+    pathways.update(updated_at=at)  # the sync feed: their contract and documents changed
     for model in (SupportOpinion, Admissibility):
         model.objects.filter(pathway__in=pathways).update(comment="")
         model.history.filter(pathway__in=pathways).update(comment="")

@@ -22,6 +22,9 @@ ALL_ROLES = frozenset(Role)
 PROJECT_HOLDER = frozenset({Role.PROJECT_HOLDER})
 HOLDER_STAFF_ONLY = "Seul le personnel d'un porteur de projet peut enregistrer ou modifier ces données."
 PAGE_REFUSED = "Votre rôle ne donne pas accès à cette page."
+# The roles that work on pathways (the Ministry only reads).
+WORKING_ROLES = frozenset({Role.PROJECT_HOLDER, Role.COMPANION, Role.OPCO, Role.CERTIFIER})
+NOTES_REFUSED = "Votre rôle ne permet pas d'écrire de notes internes."
 
 
 # ---- actions ---------------------------------------------------------------------------------------
@@ -203,6 +206,21 @@ declare(
         "Seul le certificateur décide de la recevabilité.",
         {P.ADMISSIBILITY},
         subject="La décision de recevabilité",
+    ),
+    # Working together (section 13): the thread, the internal notes, the certifier's assignment.
+    phase_action("message.read", ALL_ROLES, PAGE_REFUSED),
+    phase_action(
+        "message.write",
+        WORKING_ROLES,
+        "Consultation seule : votre rôle ne permet pas d'écrire dans le fil des messages.",
+        field="body",
+    ),
+    phase_action("pathway_note.write", WORKING_ROLES, NOTES_REFUSED, field="body"),
+    phase_action(
+        "pathway.assign",
+        {Role.CERTIFIER},
+        "Seul le personnel du certificateur assigne un parcours à l'un·e des siens.",
+        field="assignee",
     ),
     phase_action(
         "jury_session.set",

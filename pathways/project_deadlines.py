@@ -18,6 +18,7 @@ from vae_inversee.accounts.enums import Role
 from vae_inversee.accounts.models import User
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.services import notify
+from vae_inversee.webhooks.services import emit
 
 REMINDER_DAYS = (15, 3)
 EVENT_LABELS = {
@@ -114,6 +115,7 @@ def projects_deem_rejected(today=None) -> list[Project]:
                 comment=project.decision_reason,
             )
             tell_move(log)
+            emit("project.decided", project)
         done.append(project)
     return done
 

@@ -17,6 +17,7 @@ from pathways.uploads import inspect_upload
 from vae_inversee.lib import policy
 from vae_inversee.lib.identifiers import compact_siret
 from vae_inversee.outbox.services import enqueue
+from vae_inversee.webhooks.services import emit
 
 OUT_OF_SCOPE = "Ce projet n'est pas dans votre périmètre."
 PROJECT_FIELDS = ("title", "summary", "regions", "sectors", "requested_pathways")
@@ -210,9 +211,13 @@ def project_mark_complete(*, acting_user, project, comment="") -> Project:
 
 @transaction.atomic
 def project_accept(*, acting_user, project, granted_pathways, comment="") -> Project:
-    return _move(acting_user, project, "accept", comment=comment, granted=granted_pathways)
+    project = _move(acting_user, project, "accept", comment=comment, granted=granted_pathways)
+    emit("project.decided", project)
+    return project
 
 
 @transaction.atomic
 def project_reject(*, acting_user, project, reason) -> Project:
-    return _move(acting_user, project, "reject", comment=reason)
+    project = _move(acting_user, project, "reject", comment=reason)
+    emit("project.decided", project)
+    return project

@@ -76,3 +76,11 @@ SCOPE_LABELS = {
 
 def scope_label(user) -> str:
     return SCOPE_LABELS.get(getattr(user, "role", None), "")
+
+
+def notes_visible(notes, user, pathways):
+    """Internal notes: those of the user's own organisation, on the pathways the user sees."""
+    membership = getattr(user, "membership_or_none", None)
+    if membership is None:
+        return notes.none()
+    return notes.filter(organisation_id=membership.organisation_id, pathway__in=pathways)

@@ -2,12 +2,22 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, DateField, DateTimeField, F, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Count, DateField, DateTimeField, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from certifications.models import Certification, Certifier, SkillBlock
 from pathways.enums import PathwayPhase, ProjectStatus
-from pathways.models import Candidate, Employer, Pathway, PathwayTransition, Project
+from pathways.models import (
+    Candidate,
+    Employer,
+    MessageRead,
+    Pathway,
+    PathwayAssignment,
+    PathwayMessage,
+    PathwayNote,
+    PathwayTransition,
+    Project,
+)
 from vae_inversee.accounts.models import User
 from vae_inversee.lib import policy
 
@@ -283,3 +293,81 @@ def accepted_projects_with_room(project_holder):
         .annotate(opened=Count("pathways"))
         .order_by("pk")
     )
+
+
+# ---- working together (product.md section 13) ---------------------------------------------------------
+
+
+def thread_of(pathway, user):
+    """The pathway's messages, oldest first, with their authors (the user sees the pathway)."""
+    return (
+        PathwayMessage.objects.visible_to(user)
+        .filter(pathway=pathway)
+        .select_related("author", "organisation")
+        .order_by("created_at", "id")
+    )
+
+
+def notes_of(pathway, user):
+    """The internal notes of the user's organisation on the pathway."""
+    return (
+        PathwayNote.objects.visible_to(user)
+        .filter(pathway=pathway)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def assignments_of(pathway):
+    return PathwayAssignment.objects.filter(pathway=pathway).select_related("assignee", "previous", "by")
+
+
+def unread_messages(user):
+    """The messages of others the user has not read yet, on the pathways the user sees."""
+    if not user.is_authenticated:
+        return PathwayMessage.objects.none()
+    read = MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
+    return PathwayMessage.objects.visible_to(user).exclude(author=user).filter(~Exists(read))
+
+
+def unread_count(user) -> int:
+    return unread_messages(user).count()
+
+
+def unread_by_pathway(user, pathway_ids) -> dict:
+    """{pathway id: unread messages} for a page of a list."""
+    rows = unread_messages(user).filter(pathway_id__in=list(pathway_ids)).values("pathway_id").annotate(n=Count("id"))
+    return {row["pathway_id"]: row["n"] for row in rows}
+
+
+def threads_of(user):
+    """The pathways the user sees that have messages, latest message first, with their unread count."""
+    read = MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
+    unread = (
+        PathwayMessage.objects.filter(pathway=OuterRef("pk"))
+        .exclude(author=user)
+        .filter(~Exists(read))
+        .values("pathway")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Pathway.objects.visible_to(user)
+        .filter(messages__isnull=False)
+        .annotate(last_message_at=Max("messages__created_at"), messages_count=Count("messages", distinct=True))
+        .annotate(unread=Coalesce(Subquery(unread), 0))
+        .select_related("candidate", "certification")
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+ASSIGNEE_CHOICES = [("", "Tous"), ("me", "Assignés à moi"), ("none", "Non assignés")]
+
+
+def filter_assignee(queryset, assignee, user):
+    """The queues' « assigned to me » (`me`) and « unassigned » (`none`) filters, on any model with `assignee`."""
+    if assignee == "me":
+        return queryset.filter(assignee=user)
+    if assignee == "none":
+        return queryset.filter(assignee__isnull=True)
+    return queryset

@@ -17,7 +17,11 @@ from pathways.models import (
     Contract,
     Document,
     Employer,
+    MessageRead,
     Pathway,
+    PathwayAssignment,
+    PathwayMessage,
+    PathwayNote,
     PathwayTransition,
     PlanAction,
     Project,
@@ -32,6 +36,7 @@ from vae_inversee.lib import policy
 from vae_inversee.lib.dates import age_on
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, compact_nir, compact_siret, normalize_idcc
 from vae_inversee.outbox.services import enqueue
+from vae_inversee.webhooks.services import emit
 
 OUT_OF_SCOPE = "Ce parcours n'est pas dans votre périmètre."
 # Marks an argument left out (None means "no contract" where a contract may be removed).
@@ -555,6 +560,150 @@ def plan_action_realise(*, acting_user, plan_action, realised_hours) -> PlanActi
     return _save(plan_action, update_fields=["realised_hours", "updated_at"])
 
 
+# ---- working together: messages, internal notes, assignment (product.md section 13) -------------------
+
+BODY_MAX_LENGTH = 5000
+
+
+def clean_body(body, what="Le message") -> str:
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [f"{what} est vide : écrivez quelque chose."]})
+    if len(body) > BODY_MAX_LENGTH:
+        raise ValidationError({"body": [f"{what} compte {BODY_MAX_LENGTH} caractères au plus ({len(body)})."]})
+    return body
+
+
+def message_post(*, acting_user, pathway, body, attachment=None) -> PathwayMessage:
+    """Write in the pathway's thread (append-only), with an optional attachment checked like a document."""
+    policy.require_role(acting_user, "message.write")
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    policy.authorize(acting_user, "message.write", pathway)
+    errors = {}
+    try:
+        body = clean_body(body)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    content_type = ""
+    if attachment is not None:
+        try:
+            content_type = inspect_upload(attachment)
+        except ValidationError as error:
+            errors["attachment"] = error.message_dict["file"]
+    if errors:
+        raise ValidationError(errors)
+    message = PathwayMessage(
+        pathway=pathway,
+        author=acting_user,
+        organisation=acting_user.organisation,
+        body=body,
+    )
+    if attachment is not None:
+        message.attachment = attachment
+        message.attachment_name = (attachment.name or "piece-jointe")[:255]
+        message.attachment_content_type = content_type
+        message.attachment_size = attachment.size
+    try:
+        with transaction.atomic():
+            message.save()
+            thread_mark_read(user=acting_user, pathway=pathway)
+            enqueue(tasks.notify_message, message.pk)
+    except Exception:
+        if message.attachment.name:
+            message.attachment.storage.delete(message.attachment.name)
+        raise
+    return message
+
+
+def thread_mark_read(*, user, pathway) -> None:
+    """The user has read the pathway's thread up to now (the unread counters).
+
+    Called by the doors once they have shown the thread, i.e. on a pathway fetched within `visible_to(user)`.
+    One upsert (INSERT … ON CONFLICT UPDATE), whether the user read the thread before or not.
+    """
+    if not user.is_authenticated:
+        return
+    MessageRead.objects.bulk_create(
+        [MessageRead(pathway=pathway, user=user, read_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["pathway", "user"],
+        update_fields=["read_at"],
+    )
+
+
+def pathway_note_add(*, acting_user, pathway, body) -> PathwayNote:
+    """An internal note, visible only inside the author's organisation."""
+    policy.require_role(acting_user, "pathway_note.write")
+    policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
+    policy.authorize(acting_user, "pathway_note.write", pathway)
+    return PathwayNote.objects.create(
+        pathway=pathway, author=acting_user, organisation=acting_user.organisation, body=clean_body(body, "La note")
+    )
+
+
+def check_assignee(acting_user, assignee, action) -> None:
+    """Nobody, or an active colleague of the acting user's organisation who may take the action too."""
+    if assignee is None:
+        return
+    membership = assignee.membership_or_none
+    if (
+        not assignee.is_active
+        or membership is None
+        or membership.organisation_id != acting_user.membership.organisation_id
+        or not policy.may(assignee, action)
+    ):
+        raise ValidationError({"assignee": ["Choisissez un membre actif de votre organisation (ou personne)."]})
+
+
+@transaction.atomic
+def pathway_assign(*, acting_user, pathway, assignee) -> Pathway:
+    """Assign a pathway to a certifier's staff member (or nobody); every change is logged."""
+    pathway = locked_pathway(acting_user, "pathway.assign", pathway)
+    check_assignee(acting_user, assignee, "pathway.assign")
+    previous_id = pathway.assignee_id
+    if previous_id == getattr(assignee, "pk", None):
+        return pathway
+    pathway.assignee = assignee
+    pathway.save(update_fields=["assignee", "updated_at"])
+    PathwayAssignment.objects.create(pathway=pathway, assignee=assignee, previous_id=previous_id, by=acting_user)
+    return pathway
+
+
+@transaction.atomic
+def pathway_work_hand_over(*, acting_user, leaver, successor) -> int:
+    """When a member leaves: their assigned pathways and the pathways they accompany go to `successor`.
+
+    Asked by an organisation admin while deactivating `leaver` (vae_inversee.accounts.services). Returns the
+    number of pathways handed over. Every assignment change is logged like any other.
+    """
+    count = 0
+    for pathway in Pathway.objects.select_for_update().filter(assignee=leaver):
+        previous_id = pathway.assignee_id
+        pathway.assignee = successor
+        pathway.save(update_fields=["assignee", "updated_at"])
+        PathwayAssignment.objects.create(pathway=pathway, assignee=successor, previous_id=previous_id, by=acting_user)
+        count += 1
+    accompanied = Pathway.objects.select_for_update().filter(companion=leaver)
+    if accompanied.exists():
+        if successor is None:
+            raise ValidationError(
+                {
+                    "successor": [
+                        "Cette personne accompagne des parcours : désignez un·e accompagnateur·rice qui les reprend."
+                    ]
+                }
+            )
+        if not policy.may(successor, "pathway.accompany"):
+            raise ValidationError(
+                {"successor": ["La personne qui reprend les parcours doit être accompagnateur·rice."]}
+            )
+        for pathway in accompanied:
+            pathway.companion = successor
+            pathway.save(update_fields=["companion", "updated_at"])
+            count += 1
+    return count
+
+
 # ---- the transition ----------------------------------------------------------------------------------
 
 
@@ -594,4 +743,5 @@ def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
         pathway=pathway, name=transition.name, from_phase=source, to_phase=to, by=acting_user, comment=comment
     )
     enqueue(tasks.notify_transition, log.pk)
+    emit("pathway.transitioned", pathway)
     return pathway

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways import project_deadlines
-from pathways.models import Admissibility, Pathway, PathwayTransition, ProjectTransition
+from pathways.models import Admissibility, Pathway, PathwayMessage, PathwayTransition, ProjectTransition
 from pathways.selectors import pathway_people
 from pathways.workflow import named
 from vae_inversee.notifications.enums import NotificationCategory
@@ -96,3 +96,25 @@ def project_deadlines_daily(self, today=None):
     rejected = project_deadlines.projects_deem_rejected(day)
     reminded = project_deadlines.deadline_reminders(day)
     return {"deemed_rejected": len(rejected), "reminders": reminded}
+
+
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notify_message(self, message_id):
+    """Tell everyone who sees the pathway (but its author) that a message was written in its thread."""
+    message = PathwayMessage.objects.select_related("pathway__candidate", "author").filter(pk=message_id).first()
+    if message is None:
+        return 0
+    pathway = message.pathway
+    people = pathway_people(pathway, excluding=message.author, opco=True, certifier=True)
+    # The employer's OPCO sees the pathway only once a file is submitted to it: never tell more than see.
+    recipients = [person for person in people if Pathway.objects.visible_to(person).filter(pk=pathway.pk).exists()]
+    created = notify(
+        recipients=recipients,
+        category=NotificationCategory.MESSAGE,
+        event_key=f"message:{message.pk}",
+        subject=f"{pathway.reference} : nouveau message de {message.author.get_full_name() or message.author.email}",
+        template="message",
+        context={"pathway": pathway, "message": message},
+        link=_link(pathway) + "#messages",
+    )
+    return len(created)

@@ -11,20 +11,26 @@ from evaluation.models import Assessment, Jury
 from funding import services as funding_services
 from funding.agreements import agreement_store
 from funding.models import FundingFile
+from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
 from tests.funding.payment_factories import bank_details, file_request
 from tests.pathways.factories import (
     PathwayFactory,
     ProjectDocumentFactory,
     add_contract,
+    pdf_upload,
     record_jury,
     record_progress,
     staff_of,
     walk_to,
 )
 from vae_inversee.accounts import services as account_services
-from vae_inversee.accounts.models import Organisation
+from vae_inversee.accounts.models import Membership, Organisation
 from vae_inversee.notifications.models import Notification
+from vae_inversee.webhooks import delivery as webhook_delivery
+from vae_inversee.webhooks import services as webhook_services
+from vae_inversee.webhooks.events import EVENTS
+from vae_inversee.webhooks.models import WebhookDelivery
 
 ROLES = ["project_holder", "companion", "opco", "certifier", "ministry"]
 SKIPPED_PREFIXES = ("admin/",)
@@ -46,6 +52,12 @@ def world(opco_code):
     pathway = PathwayFactory(employer__opco=opco, employer__idcc="9999")
     add_contract(pathway)
     staff = staff_of(pathway)
+    # The holder's webhooks (its first member is the organisation's admin): nothing listens on port 9, so
+    # each message's first attempt fails and is logged.
+    webhook, spare_webhook, portal_spare_webhook = (
+        webhook_services.endpoint_create(acting_user=staff["project_holder"], url=url, events=list(EVENTS))
+        for url in ("http://127.0.0.1:9/hooks", "http://127.0.0.1:9/spare", "http://127.0.0.1:9/portal-spare")
+    )
     pathway = walk_to(pathway, PathwayPhase.DELIVERY, staff)
     record_progress(pathway, staff)
     judged = PathwayFactory(
@@ -56,6 +68,7 @@ def world(opco_code):
     )
     judged = walk_to(judged, PathwayPhase.EVALUATION, staff)
     record_jury(judged, staff, outcome="full")
+    webhook_delivery.retry_due()
     # The agreement PDF of the approved file (its task runs after a commit the test never makes).
     funding_file = FundingFile.objects.get(pathway=pathway, contract_year=1)
     agreement_store(funding_file_id=funding_file.pk)
@@ -83,8 +96,26 @@ def world(opco_code):
         # The accepted project the pathways opened in, with its fiche projet.
         "project": pathway.project,
         "project_document": ProjectDocumentFactory(project=pathway.project),
+        "membership": staff["project_holder"].membership,
+        "message": pathway_services.message_post(
+            acting_user=staff["project_holder"], pathway=pathway, body="Bonjour", attachment=pdf_upload()
+        ),
+        "invitation": organisation_invitation(staff["project_holder"]),
+        "webhook": webhook,
+        "webhook_spare": spare_webhook,
+        "webhook_portal_spare": portal_spare_webhook,
+        "delivery": WebhookDelivery.objects.filter(endpoint=webhook).first(),
     }
     return staff, objects
+
+
+def organisation_invitation(member):
+    """A pending invitation of the member's organisation, sent by one of its admins."""
+    admin = Membership.objects.filter(organisation=member.organisation, is_admin=True).first().user
+    invitation, _ = account_services.invitation_create(
+        organisation=member.organisation, email=f"invite-{member.pk}@exemple.fr", acting_user=admin
+    )
+    return invitation
 
 
 def tokens_and_notifications(staff):
@@ -116,6 +147,8 @@ OBJECT_OF = [
     ("funding:batch_", "payment_batch"),
     ("notifications:mark_read", "notification"),
     ("accounts:api_token", "token"),
+    ("accounts:member_", "membership"),
+    ("accounts:invitation_revoke", "invitation"),
     ("certifications:", "certification"),
     ("candidate-", "candidate"),
     ("employer-", "employer"),
@@ -130,6 +163,11 @@ OBJECT_OF = [
     ("projects:", "project"),
     ("project-", "project"),
     ("auth-token-", "token"),
+    # The webhooks the holder may delete (API, portal), apart: a deletion comes before other routes of it.
+    ("webhook-detail", "webhook_spare"),
+    ("webhooks:delete", "webhook_portal_spare"),
+    ("webhooks:", "webhook"),
+    ("webhook-", "webhook"),
     ("", "pathway"),
 ]
 PARAMETER = __import__("re").compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
@@ -149,6 +187,10 @@ def concrete(name, route, objects, owned):
         if parameter in ("document_pk", "document_id"):
             document = "project_document" if object_kind(name) == "project" else "document"
             values[parameter] = objects[document].pk
+        elif parameter in ("message_pk", "message_id"):
+            values[parameter] = objects["message"].pk
+        elif parameter == "delivery_id":
+            values[parameter] = objects["delivery"].pk
         elif parameter == "file_format":
             values[parameter] = "csv"
         elif parameter == "action_pk":

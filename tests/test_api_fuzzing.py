@@ -23,12 +23,16 @@ from funding import services as funding_services
 from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways import services as pathway_services
 from pathways.enums import PathwayPhase
-from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project
+from pathways.models import Candidate, Document, Employer, Pathway, PathwayMessage, PlanAction, Project
 from tests.funding.factories import funded_pathway, submitted_file
 from tests.funding.payment_factories import bank_details, file_request
-from tests.pathways.factories import PathwayFactory, ProjectFactory, record_jury, staff_of, walk_to
+from tests.pathways.factories import PathwayFactory, ProjectFactory, pdf_upload, record_jury, staff_of, walk_to
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import ApiToken
+from vae_inversee.webhooks import delivery as webhook_delivery
+from vae_inversee.webhooks import services as webhook_services
+from vae_inversee.webhooks.events import EVENTS
+from vae_inversee.webhooks.models import WebhookDelivery, WebhookEndpoint
 from vae_inversee.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
@@ -56,6 +60,7 @@ REAL_IDS = {
     "plan-actions": lambda: PlanAction.objects.values_list("pk", flat=True),
     "payment-requests": lambda: PaymentRequest.objects.values_list("pk", flat=True),
     "payment-batches": lambda: PaymentBatch.objects.values_list("pk", flat=True),
+    "webhooks": lambda: WebhookEndpoint.objects.values_list("pk", flat=True),
 }
 
 
@@ -75,6 +80,10 @@ def tokens(db, settings, tmp_path):
     """A data set where each role has objects in its scope, and one API token per role."""
     settings.MEDIA_ROOT = tmp_path
     pathway, staff = funded_pathway()
+    # The holder's webhook (nothing listens on port 9: the attempts fail and are logged).
+    webhook_services.endpoint_create(
+        acting_user=staff["project_holder"], url="http://127.0.0.1:9/hooks", events=list(EVENTS)
+    )
     walk_to(pathway, PathwayPhase.DELIVERY, staff)
     second = PathwayFactory(
         project_holder=pathway.project_holder, certification=pathway.certification, companion=pathway.companion
@@ -101,8 +110,14 @@ def tokens(db, settings, tmp_path):
         acting_user=staff["opco"], payment_request=batched, approved_amount="400.00"
     )
     funding_services.payment_batch_create(acting_user=staff["opco"], requests=[batched])
+    pathway_services.message_post(
+        acting_user=staff["project_holder"], pathway=pathway, body="Bonjour", attachment=pdf_upload()
+    )
     assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
     assert PathwayOutcome.objects.exists()
+    webhook_delivery.retry_due()
+    assert Document.objects.exists() and FundingFile.objects.exists() and Jury.objects.exists()
+    assert WebhookDelivery.objects.exists()
     return {role: account_services.api_token_issue(acting_user=staff[role])[1] for role in ROLES}
 
 
@@ -114,9 +129,17 @@ def with_real_ids(case):
         ids = list(real())
         if ids:
             case.path_parameters = {**case.path_parameters, "id": random.choice(ids)}
+    if case.path_parameters and "delivery_id" in case.path_parameters and random.random() < 0.5:
+        deliveries = list(WebhookDelivery.objects.values_list("pk", flat=True))
+        if deliveries:
+            case.path_parameters = {**case.path_parameters, "delivery_id": random.choice(deliveries)}
     if case.path_parameters and "document_id" in case.path_parameters and random.random() < 0.5:
         documents = list(Document.objects.values_list("pk", flat=True))
         case.path_parameters = {**case.path_parameters, "document_id": random.choice(documents)}
+    if case.path_parameters and "message_id" in case.path_parameters and random.random() < 0.5:
+        messages = list(PathwayMessage.objects.values_list("pk", flat=True))
+        if messages:
+            case.path_parameters = {**case.path_parameters, "message_id": random.choice(messages)}
 
 
 @pytest.mark.django_db

@@ -100,7 +100,7 @@ def test_imports_are_at_the_top_of_modules():
 # the pages where several apps meet (the pathway page, the candidate record).
 TEMPLATE_LAYERS = {
     "": 0, "includes": 0, "emails": 0, "django": 0, "dsfr": 0,
-    "accounts": 1, "notifications": 1,
+    "accounts": 1, "notifications": 1, "webhooks": 1,
     "certifications": 2,
     "pathways": 3,
     "funding": 4,

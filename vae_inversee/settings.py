@@ -70,11 +70,14 @@ INSTALLED_APPS = [
     "vae_inversee.accounts",
     "vae_inversee.outbox",
     "vae_inversee.notifications",
+    "vae_inversee.webhooks",
     "vae_inversee.demo",
     "certifications",
     "pathways",
     "funding",
     "evaluation",
+    # The API's webhook payloads: it tells vae_inversee.webhooks how to read each resource (api/apps.py).
+    "vae_inversee.api",
 ]
 
 MIDDLEWARE = [
@@ -229,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OUTBOX_RELAY_EVERY_SECONDS", default=60),
         "options": {"expires": 50},
     },
+    # Webhooks: the attempts that are due (retries with backoff), the events whose fan-out was lost.
+    "retry-webhooks": {
+        "task": "vae_inversee.webhooks.tasks.retry_webhooks",
+        "schedule": env.float("WEBHOOK_RETRY_EVERY_SECONDS", default=60),
+        "options": {"expires": 50},
+    },
     # The agreement PDF of every decided funding file still without one (funding.tasks).
     "regenerate-missing-agreements": {
         "task": "funding.tasks.regenerate_missing_agreements",
@@ -329,7 +338,11 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "vae_inversee.api.parsers.MultiPartParser",
     ],
-    "DEFAULT_FILTER_BACKENDS": ["vae_inversee.api.filtering.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "vae_inversee.api.filtering.FilterBackend",
+        # `?updated_since=` on every list: the sync feed (product.md section 14).
+        "vae_inversee.api.filtering.UpdatedSinceFilter",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "vae_inversee.api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
@@ -377,6 +390,16 @@ SPECTACULAR_SETTINGS = {
 }
 
 DSFR_MARK_OPTIONAL_FIELDS = True
+
+# Webhooks (product.md section 14, vae_inversee/webhooks): in production an endpoint is HTTPS and public.
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=not PRODUCTION)
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10)
+# Retries: 1 min, then doubling up to 6 h between attempts, for 24 h in all; then the message is abandoned.
+WEBHOOK_RETRY_FIRST_DELAY = env.int("WEBHOOK_RETRY_FIRST_DELAY", default=60)
+WEBHOOK_RETRY_MAX_DELAY = env.int("WEBHOOK_RETRY_MAX_DELAY", default=6 * 3600)
+WEBHOOK_RETRY_WINDOW = env.int("WEBHOOK_RETRY_WINDOW", default=24 * 3600)
+# An endpoint is disabled (and its organisation's admins told) after this many failed attempts in a row.
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=20)
 
 # Content-Security-Policy (django-csp): everything from our own origin, no inline script, no framing.
 # The DSFR needs no inline script; the API docs get their one inline style (vae_inversee.urls).

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("vae_inversee.www.projects.urls")),
     path("", include("vae_inversee.www.funding.urls")),
     path("", include("vae_inversee.www.evaluation.urls")),
+    path("", include("vae_inversee.www.webhooks.urls")),
     path("", include("vae_inversee.www.accounts.urls")),
 ]
 

@@ -44,9 +44,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("mot-de-passe-solide-2026")
 
     @classmethod
-    def _create(cls, model_class, *args, role=None, organisation=None, **kwargs):
+    def _create(cls, model_class, *args, role=None, organisation=None, is_admin=None, **kwargs):
         user = super()._create(model_class, *args, **kwargs)
         if role or organisation:
             organisation = organisation or OrganisationFactory(kind=role)
-            Membership.objects.create(user=user, organisation=organisation, role=organisation.kind)
+            # The first member of an organisation is its admin (every organisation has one), unless told.
+            if is_admin is None:
+                is_admin = not Membership.objects.filter(organisation=organisation, is_admin=True).exists()
+            Membership.objects.create(user=user, organisation=organisation, role=organisation.kind, is_admin=is_admin)
         return user

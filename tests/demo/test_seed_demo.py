@@ -7,12 +7,13 @@ from certifications.models import Certification
 from evaluation.enums import OutcomeSituation
 from evaluation.models import PathwayOutcome
 from evaluation.reminders import collect
-from funding.models import PaymentBatch, PaymentRequest
+from funding.models import FundingFile, FundingFileNote, PaymentBatch, PaymentRequest
 from pathways.enums import CLOSED_PHASES, PathwayPhase, ProjectStatus
-from pathways.models import Candidate, Employer, Pathway, Project, ProjectHolder
-from vae_inversee.accounts.models import User
+from pathways.models import Candidate, Employer, Pathway, PathwayMessage, PathwayNote, Project, ProjectHolder
+from vae_inversee.accounts.models import Organisation, User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
 from vae_inversee.lib.dates import add_months
+from vae_inversee.webhooks.models import WebhookDelivery, WebhookEndpoint, WebhookMessage
 
 DEMO_LOGINS = {
     "porteur@demo.vae": "project_holder",
@@ -41,6 +42,14 @@ def test_demo_certifier_certifies_the_eligible_demo_certifications(db):
     assert certified.count() >= 3
     for certification in certified:
         assert 3 <= certification.skill_blocks.count() <= 5
+    # Working together (section 13): threads with an attachment, notes, assignments, an admin per organisation.
+    assert PathwayMessage.objects.exclude(attachment="").exists() and PathwayNote.objects.exists()
+    assert FundingFileNote.objects.exists()
+    assert FundingFile.objects.filter(assignee__isnull=False).exists()
+    assert FundingFile.objects.exclude(status="draft").filter(assignee__isnull=True).exists()
+    assert Pathway.objects.filter(assignee__isnull=False).exists()
+    for organisation in Organisation.objects.filter(memberships__isnull=False).distinct():
+        assert organisation.memberships.filter(is_admin=True).exists(), organisation
 
 
 def test_demo_has_several_actors_with_valid_identifiers(db):
@@ -121,3 +130,15 @@ def test_demo_shows_the_money_flow_in_every_status(db):
     assert walked.exists() and not walked.filter(plan_actions__isnull=True).exists()
     assert set(PaymentRequest.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected", "paid"}
     assert PaymentBatch.objects.filter(status="paid").count() == 1
+
+
+def test_demo_shows_webhooks_failing_retrying_and_disabled(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_demo()
+    holder = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/demo/porteur")
+    opco = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/demo/opco")
+    # Nothing listens on port 9: each first attempt fails and is logged, the retries wait.
+    assert WebhookDelivery.objects.filter(endpoint=opco, succeeded=False).exists()
+    assert opco.active and WebhookMessage.objects.filter(endpoint=opco, status="pending").exists()
+    # The holder's endpoint hears of many objects: too many failures in a row, disabled, its admin told.
+    assert not holder.active and holder.disabled_reason

@@ -164,9 +164,10 @@ def test_the_queue_query_count_does_not_grow_with_the_files(client, db, media, d
     # * page rows (candidate, employer, project holder and its organisation, certification joined)
     # * the user's organisation (header and lead paragraph)
     # * unread notifications (header)
+    # * unread messages (header)
     # * project holders of the filter
     # * certifications of the filter
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("funding:opco_home"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/opco/dossiers/') == count
@@ -694,7 +695,8 @@ def test_the_ministry_list_query_count_does_not_grow(client, db, django_assert_n
     # * page rows (OPCO, candidate, employer, project holder, certification joined)
     # * the user's organisation (header)
     # * unread notifications (header)
+    # * unread messages (header)
     # * OPCOs of the filter
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(reverse("funding:ministry_list"))
     assert response.status_code == 200

@@ -42,7 +42,7 @@ def test_preferences_page(client, db):
     response = client.post("/notifications/preferences/", {"categories": ["funding", "reminder"]})
     assert response.status_code == 302
     disabled = set(EmailPreference.objects.filter(user=user, enabled=False).values_list("category", flat=True))
-    assert disabled == {"phase", "admissibility", "jury", "project"}
+    assert disabled == {"phase", "admissibility", "jury", "project", "message", "integration"}
 
 
 def test_anonymous_is_sent_to_login(client, db):

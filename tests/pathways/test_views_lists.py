@@ -97,10 +97,11 @@ def test_list_query_count_does_not_grow_with_the_pathways(client, db, django_ass
     # * page count
     # * the user's organisation (header and lead paragraph)
     # * unread notifications (header)
+    # * unread messages (header)
     # * certifications of the filter
     # * employers of the filter
     # * page rows (candidate, employer and OPCO, certification, companion joined)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("pathways:project_holder_home"))
     assert response.status_code == 200
 

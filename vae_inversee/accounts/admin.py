@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from vae_inversee.accounts.models import ApiToken, CollectiveAgreement, IdccOpco, Membership, Organisation, User
+from vae_inversee.accounts.models import (
+    ApiToken,
+    CollectiveAgreement,
+    IdccOpco,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+)
 from vae_inversee.lib.admin import ReadOnlyAdmin
 
 
@@ -47,8 +55,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organisation", "role"]
-    list_filter = ["role"]
+    list_display = ["user", "organisation", "role", "is_admin"]
+    list_filter = ["role", "is_admin"]
     list_select_related = ["user", "organisation"]
     search_fields = ["user__email", "organisation__name"]
     autocomplete_fields = ["organisation"]
@@ -85,3 +93,26 @@ class ApiTokenAdmin(ReadOnlyAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return admin.ModelAdmin.has_delete_permission(self, request, obj)  # deleting a token revokes it
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """The invitations, to follow them; an organisation admin sends and revokes them from the portal."""
+
+    list_display = ["email", "organisation", "is_admin", "invited_by", "created_at", "expires_at", "status_label"]
+    list_select_related = ["organisation", "invited_by"]
+    search_fields = ["email", "organisation__name"]
+    fields = [
+        "organisation",
+        "email",
+        "first_name",
+        "last_name",
+        "is_admin",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "accepted_by",
+        "revoked_at",
+    ]
+    readonly_fields = fields

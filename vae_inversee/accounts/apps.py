@@ -11,6 +11,10 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from vae_inversee.accounts.receivers import revoke_tokens_on_credentials_change
+        from vae_inversee.lib import search
+
+        # Accent- and case-insensitive search for every list (`field__folded`).
+        search.install()
 
         post_save.connect(
             revoke_tokens_on_credentials_change,

@@ -14,7 +14,7 @@ from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
 from vae_inversee.accounts.enums import OrganisationKind, Role
-from vae_inversee.accounts.policy import role_fits
+from vae_inversee.accounts.policy import role_fits, role_of_kind
 from vae_inversee.lib.identifiers import validate_idcc, validate_siret
 
 
@@ -162,6 +162,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name="organisation"
     )
     role = models.CharField("rôle", max_length=20, choices=Role)
+    # An organisation admin invites colleagues, names other admins and deactivates leavers; every
+    # organisation keeps at least one active admin (`accounts.services`, product.md section 2).
+    is_admin = models.BooleanField("administrateur·rice de l'organisation", default=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
@@ -178,6 +181,11 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user.email} — {self.get_role_display()} ({self.organisation})"
 
+    @staticmethod
+    def role_for(organisation) -> str:
+        """The role of a member of this organisation (one role per organisation kind)."""
+        return role_of_kind(organisation.kind)
+
     def clean(self):
         # The role must be the one of the organisation's kind: an OPCO has OPCO staff, etc.
         if self.organisation_id and self.role and not role_fits(self.role, self.organisation.kind):
@@ -189,6 +197,64 @@ class Membership(models.Model):
                     )
                 }
             )
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self, now=None):
+        """Neither accepted, revoked nor expired."""
+        now = now or timezone.now()
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now)
+
+
+class Invitation(models.Model):
+    """An organisation admin's invitation of a colleague by e-mail; it expires after 7 days and can be revoked.
+
+    Only the digest of the link's secret is stored; accepting it creates the account and its membership.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations", verbose_name="organisation"
+    )
+    email = models.EmailField("adresse électronique")
+    first_name = models.CharField("prénom", max_length=150, blank=True)
+    last_name = models.CharField("nom", max_length=150, blank=True)
+    is_admin = models.BooleanField("administrateur·rice de l'organisation", default=False)
+    digest = models.CharField("empreinte du lien", max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="invitations_sent", verbose_name="invité·e par"
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+    expires_at = models.DateTimeField("expire le")
+    accepted_at = models.DateTimeField("acceptée le", null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation_accepted",
+        verbose_name="compte créé",
+    )
+    revoked_at = models.DateTimeField("révoquée le", null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "invitation"
+        verbose_name_plural = "invitations"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    @property
+    def status_label(self) -> str:
+        if self.accepted_at:
+            return "Acceptée"
+        if self.revoked_at:
+            return "Révoquée"
+        if self.expires_at <= timezone.now():
+            return "Expirée"
+        return "En attente"
 
 
 class CollectiveAgreement(models.Model):

@@ -13,3 +13,7 @@ ROLE_OF_KIND = {
 
 def role_fits(role, organisation_kind) -> bool:
     return ROLE_OF_KIND.get(organisation_kind) == role
+
+
+def role_of_kind(organisation_kind) -> str:
+    return ROLE_OF_KIND[organisation_kind]

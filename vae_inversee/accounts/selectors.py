@@ -1,6 +1,14 @@
 from django.utils import timezone
 
-from vae_inversee.accounts.models import ApiToken, IdccOpco, Organisation, password_fingerprint
+from vae_inversee.accounts.models import (
+    ApiToken,
+    IdccOpco,
+    Invitation,
+    Membership,
+    Organisation,
+    User,
+    password_fingerprint,
+)
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, normalize_idcc
 
 
@@ -23,3 +31,25 @@ def api_tokens_of(user):
     return ApiToken.objects.filter(
         user=user, expiry__gt=timezone.now(), password_fingerprint=password_fingerprint(user)
     ).order_by("-created", "-id")
+
+
+def organisation_members(organisation):
+    """The organisation's members, admins first, then by name."""
+    return (
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("-user__is_active", "-is_admin", "user__last_name", "user__first_name", "user__email")
+    )
+
+
+def organisation_invitations(organisation):
+    return Invitation.objects.filter(organisation=organisation).select_related("invited_by").order_by("-created_at")
+
+
+def active_colleagues(organisation):
+    """The active members of an organisation (to assign work to), by name."""
+    return (
+        User.objects.filter(membership__organisation=organisation, is_active=True)
+        .select_related("membership")
+        .order_by("last_name", "first_name", "email")
+    )

@@ -280,6 +280,7 @@ class LogoutView(APIView):
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     serializer_class = ApiTokenSerializer
     queryset = ApiToken.objects.none()
+    sync_field = "created"  # a token is issued, then only revoked (gone)
 
     def get_queryset(self):
         return selectors.api_tokens_of(self.request.user)

@@ -11,6 +11,8 @@ from vae_inversee.api.funding.views import FundingFileViewSet
 from vae_inversee.api.pathways.plan import PlanActionViewSet
 from vae_inversee.api.pathways.views import CandidateViewSet, EmployerViewSet, PathwayViewSet, ProjectHolderViewSet
 from vae_inversee.api.projects.views import ProjectViewSet
+from vae_inversee.api.sync import TombstoneViewSet
+from vae_inversee.api.webhooks.views import WebhookViewSet
 
 
 class Router(DefaultRouter):
@@ -36,6 +38,8 @@ router.register("payment-requests", PaymentRequestViewSet, basename="payment-req
 router.register("payment-batches", PaymentBatchViewSet, basename="payment-batch")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("juries", JuryViewSet, basename="jury")
+router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("tombstones", TombstoneViewSet, basename="tombstone")
 
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),

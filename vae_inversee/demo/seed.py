@@ -23,13 +23,13 @@ from certifications.models import AccessRoute, Certification, Certifier, SkillBl
 from evaluation import services as evaluation_services
 from evaluation.enums import JuryOutcome, ProgressLevel
 from funding import services as funding_services
-from funding.models import FundingPolicy
+from funding.models import FundingFile, FundingPolicy
 from funding.money import Amounts
 from funding.reference import load_default_policy
 from pathways import services
 from pathways.contracts import minimum_monthly_salary
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
-from pathways.models import Candidate, Employer, Pathway, ProjectHolder, SmicRate
+from pathways.models import Candidate, Employer, Pathway, PathwayMessage, ProjectHolder, SmicRate
 from pathways.reference import load_smic_rates
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
@@ -40,6 +40,9 @@ from vae_inversee.demo.outcomes import seed_outcomes
 from vae_inversee.demo.projects import seed_projects
 from vae_inversee.lib.pdf import render_pdf
 from vae_inversee.notifications.models import Notification
+from vae_inversee.webhooks import events as webhook_events
+from vae_inversee.webhooks import services as webhook_services
+from vae_inversee.webhooks.models import WebhookEndpoint
 
 DEMO_PASSWORD = "demo-vae-2026"
 DEMO_NIR = "294037505605422"
@@ -430,8 +433,16 @@ def _seed() -> list[str]:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
+        # The first person of each organisation is its admin (every organisation has one, section 2).
+        first_of_organisation = not Membership.objects.filter(organisation=organisation).exclude(user=user).exists()
         Membership.objects.update_or_create(
-            user=user, defaults={"organisation": organisation, "role": Role(organisation.kind)}
+            user=user,
+            defaults={"organisation": organisation, "role": Role(organisation.kind)},
+            create_defaults={
+                "organisation": organisation,
+                "role": Role(organisation.kind),
+                "is_admin": first_of_organisation,
+            },
         )
         report.tally("Comptes", created)
 
@@ -531,12 +542,14 @@ def _seed() -> list[str]:
         report.tally("Candidats", created)
 
     seed_projects(holders, ceilings, report, {name: User.objects.get(email=HOLDER_STAFF[name]) for name in holders})
+    _seed_webhooks(report)
     created_pathways = _seed_pathways(holders)
     outcomes = seed_outcomes(holders)
     created_requests = seed_payments(
         list(User.objects.filter(membership__isnull=False).select_related("membership__organisation").order_by("pk"))
     )
     report.append(f"Demandes de paiement : {created_requests} créé(s)")
+    report.append(f"Messages, notes internes et assignations : {_seed_working_together()} parcours")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
@@ -544,6 +557,27 @@ def _seed() -> list[str]:
     )
     report.append(f"Situations à l'issue des parcours : {outcomes} enregistrée(s)")
     return report.finish()
+
+
+# Webhooks (product.md section 14): nothing listens on port 9, so the demo shows their failures, the retries
+# waiting, and the holder's endpoint disabled after too many failures (its admin notified).
+DEMO_WEBHOOKS = [
+    ("porteur@demo.vae", "http://127.0.0.1:9/demo/porteur", list(webhook_events.EVENTS), "Logiciel de gestion"),
+    ("opco@demo.vae", "http://127.0.0.1:9/demo/opco", ["funding_file.decided"], "Back-office OPCO"),
+]
+
+
+def _seed_webhooks(report):
+    for email, url, events, description in DEMO_WEBHOOKS:
+        user = User.objects.select_related("membership").get(email=email)
+        organisation = user.membership.organisation
+        if not Membership.objects.filter(organisation=organisation, is_admin=True).exists():
+            Membership.objects.filter(user=user).update(is_admin=True)
+            user.membership.refresh_from_db()
+        exists = WebhookEndpoint.objects.filter(organisation=organisation, url=url).exists()
+        if not exists:
+            webhook_services.endpoint_create(acting_user=user, url=url, events=events, description=description)
+        report.tally("Webhooks", not exists)
 
 
 def _demo_documents():
@@ -617,6 +651,51 @@ def _seed_pathways(holders) -> int:
                     comment=ABANDON_REASONS[created % len(ABANDON_REASONS)],
                 )
     return created
+
+
+DEMO_THREAD = [
+    ("opco", "Bonjour, pouvez-vous nous transmettre le devis détaillé de l'organisme de formation ?"),
+    ("staff", "Bonjour, le devis est joint. N'hésitez pas si un élément manque."),
+]
+
+
+def _seed_working_together() -> int:
+    """Threads, internal notes and assignments on the pathways the OPCO sees (section 13), once."""
+    if PathwayMessage.objects.exists():
+        return 0
+    seeded = 0
+    quote = _demo_documents()[DocumentKind.FEASIBILITY_STUDY]
+    for funding_file in FundingFile.objects.exclude(status="draft").select_related("pathway", "opco"):
+        pathway = funding_file.pathway
+        holder_staff = User.objects.filter(membership__organisation=pathway.project_holder.organisation).first()
+        opco_staff = User.objects.filter(membership__organisation=funding_file.opco, is_active=True).first()
+        if holder_staff is None or opco_staff is None or pathway.messages.exists():
+            continue
+        with time_machine.travel(funding_file.submitted_at + datetime.timedelta(hours=1), tick=False):
+            for who, body in DEMO_THREAD:
+                author = opco_staff if who == "opco" else holder_staff
+                attachment = ContentFile(quote, name="devis.pdf") if who == "staff" else None
+                services.message_post(acting_user=author, pathway=pathway, body=body, attachment=attachment)
+            funding_services.funding_file_note_add(
+                acting_user=opco_staff, funding_file=funding_file, body="Devis reçu ; montants conformes au barème."
+            )
+            services.pathway_note_add(
+                acting_user=opco_staff, pathway=pathway, body="Employeur déjà accompagné en 2024 : dossier complet."
+            )
+            # Every other file is assigned: the queue shows both « assigned to me » and « unassigned ».
+            if seeded % 2 == 0:
+                funding_services.funding_file_assign(
+                    acting_user=opco_staff, funding_file=funding_file, assignee=opco_staff
+                )
+        seeded += 1
+    for pathway in Pathway.objects.filter(phase__in=["admissibility", "delivery", "evaluation"]):
+        certifier_org = pathway.certification.certifiers.filter(organisation__isnull=False).first()
+        certifier = (
+            User.objects.filter(membership__organisation=certifier_org.organisation).first() if certifier_org else None
+        )
+        if certifier is not None and pathway.pk % 2 == 0:
+            services.pathway_assign(acting_user=certifier, pathway=pathway, assignee=certifier)
+    return seeded
 
 
 # Amounts asked per category, cycled over the demo pathways (euros, within the 12-month caps).

@@ -8,3 +8,5 @@ class NotificationCategory(models.TextChoices):
     JURY = "jury", "Jurys (dates et résultats)"
     REMINDER = "reminder", "Rappels quotidiens"
     PROJECT = "project", "Projets (candidatures à l'appel à projets)"
+    MESSAGE = "message", "Messages des parcours"
+    INTEGRATION = "integration", "Intégrations (webhooks)"

@@ -1,3 +1,4 @@
+from pathways.selectors import unread_count
 from vae_inversee.www.navigation import navigation_for
 
 
@@ -17,4 +18,4 @@ def unread(request):
     def count():
         return user.notifications.unread().count()
 
-    return {"unread_notifications": count}
+    return {"unread_notifications": count, "unread_messages": lambda: unread_count(user)}

@@ -13,15 +13,19 @@ from evaluation.outcomes import moments_open, six_months_due_on
 from funding import selectors as funding_selectors
 from funding.models import FundingFile
 from pathways import selectors, services, workflow
+from vae_inversee.accounts.selectors import active_colleagues
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm, OutcomeForm
 from vae_inversee.www.pathways.forms import (
     AbandonForm,
     AdmissibilityForm,
+    AssignForm,
     ContractRenewalForm,
     DocumentForm,
     JurySessionForm,
+    MessageForm,
+    NoteForm,
     SupportOpinionForm,
 )
 
@@ -81,6 +85,12 @@ def _pathway_forms(user, pathway, target_blocks, outcomes):
             lambda: ContractRenewalForm(initial={"end_date": pathway.contract.end_date}),
         ),
         "assessment_form": ("assessment.record", lambda: AssessmentForm(blocks=target_blocks)),
+        "message_form": ("message.write", MessageForm),
+        "note_form": ("pathway_note.write", NoteForm),
+        "assign_form": (
+            "pathway.assign",
+            lambda: assign_form(user, initial={"assignee": pathway.assignee_id}),
+        ),
         "jury_result_form": (
             "jury.record",
             lambda: JuryResultForm(blocks=target_blocks, initial={"session_date": pathway.jury_session_date}),
@@ -94,6 +104,11 @@ def _pathway_forms(user, pathway, target_blocks, outcomes):
     if workflow.can_abandon(pathway, user):
         blank["abandon_form"] = AbandonForm
     return blank
+
+
+def assign_form(user, data=None, **kwargs):
+    """The form to assign a pathway or a file to oneself or an active colleague of one's organisation."""
+    return AssignForm(data, colleagues=active_colleagues(user.organisation), **kwargs)
 
 
 def render_pathway_page(request, pathway, *, forms=None, refused=None, status=200):
@@ -135,10 +150,17 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
         can_write_plan=policy.can(user, "plan_action.write", pathway),
         can_realise=policy.can(user, "plan_action.realise", pathway),
         realised_form=forms.get("realised_form"),
+        # Working together: the thread (read by everyone who sees the pathway), the organisation's notes.
+        thread=list(selectors.thread_of(pathway, user)),
+        notes=list(selectors.notes_of(pathway, user)) if policy.may(user, "pathway_note.write") else [],
+        notes_shown=policy.may(user, "pathway_note.write"),
+        assignments=list(selectors.assignments_of(pathway)) if policy.may(user, "pathway.assign") else [],
         **related,
     )
     context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)
-    return render(request, "pages/pathway.html", context, status=status)
+    response = render(request, "pages/pathway.html", context, status=status)
+    services.thread_mark_read(user=user, pathway=pathway)
+    return response
 
 
 def render_candidate_page(request, candidate):

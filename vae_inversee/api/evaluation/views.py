@@ -24,6 +24,7 @@ from vae_inversee.api.evaluation.serializers import (
     JurySerializer,
     OutcomeSerializer,
 )
+from vae_inversee.api.filtering import UpdatedSinceFilter
 from vae_inversee.api.permissions import ActionPermission
 from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
@@ -38,6 +39,7 @@ PATHWAY_FILTER = OpenApiParameter("pathway", int, description="Identifiant du pa
 
 class PathwayFilterMixin:
     def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
         pathway = self.request.query_params.get("pathway")
         if pathway:
             if not pathway.isdigit():
@@ -61,7 +63,8 @@ class AssessmentViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = AssessmentSerializer
-    filter_backends = []
+    filter_backends = [UpdatedSinceFilter]
+    sync_field = "created_at"  # a progress record is never changed: its recording is its last change
     permission_classes = [permissions.IsAuthenticated, ActionPermission]
     action_policy = {"create": "assessment.record"}
 
@@ -89,7 +92,8 @@ class JuryViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = JurySerializer
-    filter_backends = []
+    filter_backends = [UpdatedSinceFilter]
+    sync_field = "recorded_at"  # a jury result is append-only
     permission_classes = [permissions.IsAuthenticated, ActionPermission]
     action_policy = {"create": "jury.record"}
 
@@ -207,7 +211,9 @@ class PathwayOutcomesView(GenericAPIView):
     action = "outcomes"
     # A detail route: the role is asked once the pathway is found in scope (outside it, a 404 whatever the role).
     detail = True
-    filter_backends = []
+    # `?updated_since=` like every list; an outcome is written once, its recording is its last change.
+    filter_backends = [UpdatedSinceFilter]
+    sync_field = "recorded_at"
     pagination_class = None
 
     def get_queryset(self):
@@ -220,7 +226,8 @@ class PathwayOutcomesView(GenericAPIView):
 
     def get(self, request, id):
         pathway = self.pathway()
-        return Response(OutcomeSerializer(self.get_queryset().filter(pathway=pathway), many=True).data)
+        outcomes = self.filter_queryset(self.get_queryset().filter(pathway=pathway))
+        return Response(OutcomeSerializer(outcomes, many=True).data)
 
     def post(self, request, id):
         pathway = self.pathway()

@@ -1,8 +1,15 @@
 import django_filters
+from drf_spectacular.utils import extend_schema_field
 
 from funding.enums import FundingStatus
 from funding.models import FundingFile
+from pathways.selectors import filter_assignee
 from vae_inversee.api.filtering import IdFilter
+
+
+@extend_schema_field({"type": "string", "enum": ["me", "none"]})
+class AssigneeFilter(django_filters.ChoiceFilter):
+    """`me` or `none`: a text parameter (not the model field's user id, which the schema would infer)."""
 
 
 class FundingFileFilter(django_filters.FilterSet):
@@ -20,6 +27,15 @@ class FundingFileFilter(django_filters.FilterSet):
         },
     )
 
+    assignee = AssigneeFilter(
+        choices=[("me", "Assignés à moi"), ("none", "Non assignés")],
+        method="filter_assignee",
+        help_text="`me` : les dossiers qui vous sont assignés ; `none` : ceux qui ne sont assignés à personne.",
+    )
+
     class Meta:
         model = FundingFile
-        fields = ["status", "opco", "pathway", "project_holder", "certification", "contract_year"]
+        fields = ["status", "opco", "pathway", "project_holder", "certification", "contract_year", "assignee"]
+
+    def filter_assignee(self, queryset, name, value):
+        return filter_assignee(queryset, value, self.request.user)

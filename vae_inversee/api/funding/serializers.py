@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from funding.enums import CATEGORIES
-from funding.models import FundingFile
+from funding.models import FundingFile, FundingFileNote
 from funding.money import Amounts
 from funding.plan import plan_amounts
 from pathways.models import Pathway
@@ -36,6 +36,9 @@ class FundingFileSerializer(fields.ModelSerializer):
     requested_total = euros(read_only=True)
     approved_total = euros(read_only=True, allow_null=True)
     decided_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    assignee = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="Le·la gestionnaire de l'OPCO assigné·e (identifiant), ou null."
+    )
     agreement_available = serializers.SerializerMethodField()
     plan_teaching = serializers.SerializerMethodField()
     plan_design = serializers.SerializerMethodField()
@@ -49,7 +52,7 @@ class FundingFileSerializer(fields.ModelSerializer):
             "approved_teaching", "approved_design", "approved_support", "approved_total",
             "cap_teaching", "cap_design", "cap_support", "cap_total",
             "plan_teaching", "plan_design", "plan_support",
-            "decision_reason", "submitted_at", "decided_at", "decided_by", "agreement_available",
+            "decision_reason", "submitted_at", "decided_at", "decided_by", "assignee", "agreement_available",
             "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [
@@ -113,3 +116,26 @@ class ApproveSerializer(fields.Serializer):
 
 class ReasonSerializer(fields.Serializer):
     reason = serializers.CharField(allow_blank=False, trim_whitespace=True)
+
+
+class AssignSerializer(fields.Serializer):
+    assignee = serializers.IntegerField(
+        allow_null=True, min_value=1, help_text="L'identifiant d'un membre actif de votre OPCO, ou null pour personne."
+    )
+
+
+class FundingNoteSerializer(fields.ModelSerializer):
+    author = serializers.SerializerMethodField()
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = FundingFileNote
+        fields = ["id", "author", "organisation", "body", "created_at"]
+        read_only_fields = fields
+
+    def get_author(self, note) -> dict:
+        return {"id": note.author_id, "email": note.author.email, "name": note.author.get_full_name()}
+
+
+class FundingNoteWriteSerializer(fields.Serializer):
+    body = serializers.CharField(max_length=5000, help_text="La note interne (5 000 caractères au plus).")

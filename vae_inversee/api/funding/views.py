@@ -6,19 +6,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from funding import agreements, services
+from funding import agreements, selectors, services
 from funding.models import FundingFile
+from vae_inversee.accounts.models import User
 from vae_inversee.api.funding.filters import FundingFileFilter
 from vae_inversee.api.funding.serializers import (
     ApproveSerializer,
+    AssignSerializer,
     FundingFileCreateSerializer,
     FundingFileSerializer,
+    FundingNoteSerializer,
+    FundingNoteWriteSerializer,
     ReasonSerializer,
 )
 from vae_inversee.api.permissions import ActionPermission
-from vae_inversee.api.schema import WRITE_ERRORS, conflict
+from vae_inversee.api.schema import FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 
 ERRORS = {
     **WRITE_ERRORS,
@@ -62,6 +67,8 @@ class FundingFileViewSet(
         "approve": "funding_file.approve",
         "reject": "funding_file.reject",
         "request_changes": "funding_file.request_changes",
+        "assign": "funding_file.assign",
+        "notes": "funding_file_note.write",
     }
 
     def get_queryset(self):
@@ -154,3 +161,52 @@ class FundingFileViewSet(
             as_attachment=True,
             filename=funding_file.agreement_filename,
         )
+
+    @extend_schema(
+        summary="Assigner le dossier à un·e gestionnaire de l'OPCO (OPCO)",
+        description=(
+            "`assignee` : l'identifiant d'un membre actif de votre OPCO (vous-même ou un·e collègue), ou null. "
+            "Chaque changement est journalisé."
+        ),
+        request=AssignSerializer,
+        responses={200: FundingFileSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        funding_file = self.get_object()
+        serializer = AssignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        assignee_id = serializer.validated_data["assignee"]
+        assignee = None
+        if assignee_id is not None:
+            assignee = User.objects.select_related("membership").filter(pk=assignee_id).first()
+            if assignee is None:
+                raise ValidationError({"assignee": ["Choisissez un membre actif de votre organisation (ou personne)."]})
+        return self._respond(
+            services.funding_file_assign(acting_user=request.user, funding_file=funding_file, assignee=assignee)
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Lire les notes internes d'un dossier",
+        description="Les notes de VOTRE organisation sur ce dossier ; aucune autre organisation ne les voit.",
+        responses={200: FundingNoteSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Ajouter une note interne sur un dossier",
+        request=FundingNoteWriteSerializer,
+        responses={201: FundingNoteSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def notes(self, request, pk=None):
+        funding_file = self.get_object()
+        if request.method == "GET":
+            return Response(FundingNoteSerializer(selectors.notes_of(funding_file, request.user), many=True).data)
+        serializer = FundingNoteWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.funding_file_note_add(
+            acting_user=request.user, funding_file=funding_file, body=serializer.validated_data["body"]
+        )
+        note = selectors.notes_of(funding_file, request.user).get(pk=note.pk)
+        return Response(FundingNoteSerializer(note).data, status=status.HTTP_201_CREATED)

@@ -13,6 +13,8 @@ from pathways.models import (
     Document,
     Employer,
     Pathway,
+    PathwayMessage,
+    PathwayNote,
     PathwayTransition,
     Project,
     ProjectHolder,
@@ -289,3 +291,53 @@ class PathwayTransitionSerializer(fields.ModelSerializer):
         model = PathwayTransition
         fields = ["from_phase", "to_phase", "by", "at", "comment"]
         read_only_fields = fields
+
+
+# ---- working together (product.md sections 13 and 16) ----------------------------------------------------
+
+
+class MessageSerializer(fields.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="L'organisation de l'auteur·rice (null pour le candidat)."
+    )
+    attachment_url = serializers.SerializerMethodField(help_text="Lien de téléchargement de la pièce jointe, ou null.")
+
+    class Meta:
+        model = PathwayMessage
+        fields = ["id", "author", "organisation", "body", "attachment_url", "attachment_name", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_attachment_url(self, message) -> str | None:
+        if not message.attachment:
+            return None
+        path = f"/api/v1/pathways/{message.pathway_id}/messages/{message.pk}/attachment/"
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+class MessageWriteSerializer(fields.Serializer):
+    body = serializers.CharField(max_length=5000, help_text="Le message (5 000 caractères au plus).")
+    attachment = serializers.FileField(
+        required=False, help_text="Pièce jointe facultative : PDF, PNG ou JPEG, 10 Mo au plus (le contenu est vérifié)."
+    )
+
+
+class NoteSerializer(fields.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+    attachment_url = serializers.SerializerMethodField(help_text="Toujours null : une note n'a pas de pièce jointe.")
+
+    class Meta:
+        model = PathwayNote
+        fields = ["id", "author", "organisation", "body", "attachment_url", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_attachment_url(self, note) -> None:
+        return None
+
+
+class NoteWriteSerializer(fields.Serializer):
+    body = serializers.CharField(max_length=5000, help_text="La note interne (5 000 caractères au plus).")

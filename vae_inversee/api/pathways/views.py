@@ -13,11 +13,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
 
-from pathways import personal_data, services, workflow
+from pathways import personal_data, selectors, services, workflow
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway, ProjectHolder
 from pathways.selectors import ceiling_subquery
 from vae_inversee.api.errors import validation_error_data
-from vae_inversee.api.parsers import MultiPartParser
+from vae_inversee.api.parsers import JSONParser, MultiPartParser
 from vae_inversee.api.pathways.filters import PathwayFilter
 from vae_inversee.api.pathways.serializers import (
     CONTRACT_FIELDS,
@@ -27,6 +27,10 @@ from vae_inversee.api.pathways.serializers import (
     DocumentUploadSerializer,
     EmployerSerializer,
     JurySessionSerializer,
+    MessageSerializer,
+    MessageWriteSerializer,
+    NoteSerializer,
+    NoteWriteSerializer,
     PathwayDetailSerializer,
     PathwaySerializer,
     PathwayTransitionSerializer,
@@ -196,6 +200,7 @@ PHASE_ACTION_RESPONSES = {200: PathwayDetailSerializer, **WRITE_ERRORS}
 # are returned whole).
 ACTION_OPTIONS = {"filter_backends": [], "pagination_class": None}
 DOCUMENT_ID = OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="Identifiant de la pièce.")
+MESSAGE_ID = OpenApiParameter("message_id", int, OpenApiParameter.PATH, description="Identifiant du message.")
 
 
 @extend_schema_view(
@@ -254,6 +259,8 @@ class PathwayViewSet(
         "support_opinion": "support_opinion.record",
         "admissibility": "admissibility.record",
         "jury_session": "jury_session.set",
+        "messages:post": "message.write",
+        "notes": "pathway_note.write",
         # Which transition the role may take is the service's to say (workflow.role_refusal).
         "transition": RoleCheck(workflow.may_move, workflow.MOVING_REFUSAL),
     }
@@ -484,3 +491,101 @@ class PathwayViewSet(
         pathway = self.get_object()
         logs = pathway.transitions.select_related("by")
         return Response(PathwayTransitionSerializer(logs, many=True).data)
+
+    # -- working together (product.md section 13)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Lire le fil des messages d'un parcours",
+        description=(
+            "Les messages du parcours, du plus ancien au plus récent, lus par toutes les organisations qui voient "
+            "le parcours et par le candidat. Les lire les marque comme lus pour vous."
+        ),
+        responses={200: MessageSerializer(many=True), 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Écrire dans le fil des messages",
+        description=(
+            "`body` obligatoire ; `attachment` facultatif en multipart (PDF, PNG ou JPEG, 10 Mo au plus, vérifié "
+            "sur le contenu). Un message envoyé ne se modifie ni ne se supprime. Le ministère ne fait que lire."
+        ),
+        request={"application/json": MessageWriteSerializer, "multipart/form-data": MessageWriteSerializer},
+        responses={201: MessageSerializer, **WRITE_ERRORS},
+    )
+    @action(
+        detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser, FormParser], **ACTION_OPTIONS
+    )
+    def messages(self, request, pk=None):
+        pathway = self.get_object()
+        if request.method == "GET":
+            thread = selectors.thread_of(pathway, request.user)
+            data = MessageSerializer(thread, many=True, context=self.get_serializer_context()).data
+            services.thread_mark_read(user=request.user, pathway=pathway)
+            return Response(data)
+        serializer = MessageWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        message = services.message_post(
+            acting_user=request.user,
+            pathway=pathway,
+            body=serializer.validated_data["body"],
+            attachment=serializer.validated_data.get("attachment"),
+        )
+        message = selectors.thread_of(pathway, request.user).get(pk=message.pk)
+        return Response(
+            MessageSerializer(message, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        summary="Télécharger la pièce jointe d'un message",
+        parameters=[MESSAGE_ID],
+        responses={
+            (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="Un PDF."),
+            (200, "image/png"): OpenApiResponse(OpenApiTypes.BINARY, description="Une image PNG."),
+            (200, "image/jpeg"): OpenApiResponse(OpenApiTypes.BINARY, description="Une image JPEG."),
+            404: NOT_FOUND,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"messages/(?P<message_id>[0-9]{1,18})/attachment",
+        url_name="message-attachment",
+        **ACTION_OPTIONS,
+    )
+    def message_attachment(self, request, pk=None, message_id=None):
+        pathway = self.get_object()
+        message = get_object_or_404(selectors.thread_of(pathway, request.user).exclude(attachment=""), pk=message_id)
+        try:
+            handle = message.attachment.open("rb")
+        except FileNotFoundError:
+            raise exceptions.NotFound("Le fichier de cette pièce jointe est introuvable sur le serveur.")
+        return FileResponse(
+            handle, as_attachment=True, filename=message.attachment_name, content_type=message.attachment_content_type
+        )
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Lire les notes internes d'un parcours",
+        description="Les notes de VOTRE organisation sur ce parcours ; aucune autre organisation ni le candidat ne les voit.",
+        responses={200: NoteSerializer(many=True), 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Ajouter une note interne",
+        description="Visible seulement des membres de votre organisation ; une note ne se modifie ni ne se supprime.",
+        request=NoteWriteSerializer,
+        responses={201: NoteSerializer, **WRITE_ERRORS},
+    )
+    @action(detail=True, methods=["get", "post"], **ACTION_OPTIONS)
+    def notes(self, request, pk=None):
+        pathway = self.get_object()
+        if request.method == "GET":
+            return Response(NoteSerializer(selectors.notes_of(pathway, request.user), many=True).data)
+        serializer = NoteWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        note = services.pathway_note_add(
+            acting_user=request.user, pathway=pathway, body=serializer.validated_data["body"]
+        )
+        note = selectors.notes_of(pathway, request.user).get(pk=note.pk)
+        return Response(NoteSerializer(note).data, status=status.HTTP_201_CREATED)

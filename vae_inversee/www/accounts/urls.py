@@ -10,5 +10,10 @@ urlpatterns = [
     path("compte/jetons/", views.api_tokens, name="api_tokens"),
     path("compte/jetons/<int:pk>/revoquer/", views.api_token_revoke, name="api_token_revoke"),
     path("accessibilite/", views.accessibility, name="accessibility"),
+    path("organisation/", views.organisation, name="organisation"),
+    path("organisation/membres/<int:pk>/administrateur/", views.member_set_admin, name="member_set_admin"),
+    path("organisation/membres/<int:pk>/desactiver/", views.member_deactivate, name="member_deactivate"),
+    path("organisation/invitations/<int:pk>/revoquer/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitation/<str:secret>/", views.invitation_accept, name="invitation_accept"),
     path("", views.home, name="home"),
 ]

@@ -6,6 +6,7 @@ from certifications.models import Certification
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.money import Amounts, Caps
 from pathways.models import ProjectHolder
+from pathways.selectors import ASSIGNEE_CHOICES
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib.money import format_euros
 from vae_inversee.www.forms import EuroField, Form, amounts_of
@@ -128,6 +129,7 @@ class QueueFilterForm(AmountRangeMixin, Form):
     )
     min_total = EuroField(label="Total demandé minimum (€)", required=False)
     max_total = EuroField(label="Total demandé maximum (€)", required=False)
+    assignee = forms.ChoiceField(label="Assignation", required=False, choices=ASSIGNEE_CHOICES)
 
     def __init__(self, *args, statuses, project_holders, certifications, **kwargs):
         super().__init__(*args, **kwargs)

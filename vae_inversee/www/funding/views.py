@@ -13,6 +13,7 @@ from funding.models import FundingFile
 from funding.money import Amounts
 from funding.plan import plan_amounts, prefilled
 from pathways.models import Pathway
+from pathways.selectors import filter_assignee
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.lib.money import format_euros
@@ -26,6 +27,8 @@ from vae_inversee.www.funding.forms import (
     RequestChangesForm,
 )
 from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.pages import assign_form
+from vae_inversee.www.pathways.forms import NoteForm
 
 # ---- the OPCO's queue and decisions ---------------------------------------------------------------
 
@@ -48,6 +51,7 @@ def opco_home(request):
         min_total=filters.get("min_total"),
         max_total=filters.get("max_total"),
     )
+    files = filter_assignee(files, filters.get("assignee"), request.user)
     # The counts follow every filter but the status, so that each tag says what clicking it shows.
     status_counts, total = selectors.status_counts(files, selectors.QUEUE_STATUSES)
     context = {
@@ -85,6 +89,17 @@ def _render_decision(request, funding_file, *, forms=None, conflict=None, status
         "approve_form": forms.get("approve") or ApproveForm(funding_file=funding_file),
         "changes_form": forms.get("changes") or RequestChangesForm(),
         "reject_form": forms.get("reject") or RejectForm(),
+        # Working together: the OPCO's assignment and the organisation's internal notes.
+        "assign_form": (
+            forms.get("assign") or assign_form(request.user, initial={"assignee": funding_file.assignee_id})
+            if policy.can(request.user, "funding_file.assign", funding_file)
+            else None
+        ),
+        "assignments": list(selectors.assignments_of(funding_file)),
+        "notes": list(selectors.notes_of(funding_file, request.user)),
+        "note_form": forms.get("note") or NoteForm()
+        if policy.can(request.user, "funding_file_note.write", funding_file)
+        else None,
     }
     return render(request, "funding/file_detail.html", context, status=status)
 
@@ -164,6 +179,49 @@ def file_reject(request, pk):
             "génération."
         ),
     )
+
+
+@allowed("funding_file.assign")
+@post_only("funding:file_detail")
+def file_assign(request, pk):
+    funding_file = _file(request, pk)
+    form = assign_form(request.user, request.POST)
+    if form.is_valid():
+        try:
+            funding_file = services.funding_file_assign(
+                acting_user=request.user, funding_file=funding_file, assignee=form.cleaned_data["assignee"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            assignee = funding_file.assignee
+            messages.success(
+                request,
+                f"Dossier assigné à {assignee.get_full_name() or assignee.email}."
+                if assignee
+                else "Le dossier n'est plus assigné.",
+            )
+            return redirect(reverse("funding:file_detail", args=[funding_file.pk]) + "#assignation")
+    return _render_decision(request, _file(request, pk), forms={"assign": form}, status=400)
+
+
+# On the OPCO's file page; the other roles write their notes on a file through the API.
+@allowed("funding_file.review")
+@post_only("funding:file_detail")
+def file_note_add(request, pk):
+    funding_file = _file(request, pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.funding_file_note_add(
+                acting_user=request.user, funding_file=funding_file, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Note interne enregistrée (visible de votre organisation seulement).")
+            return redirect(reverse("funding:file_detail", args=[funding_file.pk]) + "#notes")
+    return _render_decision(request, _file(request, pk), forms={"note": form}, status=400)
 
 
 @allowed("pathway.view")

@@ -430,3 +430,44 @@ class PlanActionForm(Form):
 
 class RealisedHoursForm(Form):
     realised_hours = forms.DecimalField(label="Heures réalisées", max_digits=7, decimal_places=2, min_value=0)
+
+
+# ---- working together (product.md section 13) ---------------------------------------------------------
+
+
+class MessageForm(Form):
+    body = forms.CharField(
+        label="Votre message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Lu par toutes les organisations du parcours et par le candidat. Un message envoyé ne se modifie pas.",
+    )
+    attachment = forms.FileField(
+        label="Pièce jointe (facultative)",
+        required=False,
+        help_text="PDF, PNG ou JPEG, 10 Mo au plus.",
+        widget=UploadInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+
+class NoteForm(Form):
+    body = forms.CharField(
+        label="Note interne",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Visible seulement des membres de votre organisation ; ni les autres organisations ni le candidat ne la voient.",
+    )
+
+
+class AssignForm(Form):
+    assignee = forms.ModelChoiceField(
+        label="Assigné·e à",
+        queryset=None,
+        required=False,
+        empty_label="Personne (non assigné)",
+    )
+
+    def __init__(self, *args, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = colleagues
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name() or user.email

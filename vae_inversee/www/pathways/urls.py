@@ -32,4 +32,13 @@ urlpatterns = [
     path("parcours/<int:pk>/plan/<int:action_pk>/", plan.plan_action_edit, name="plan_action_edit"),
     path("parcours/<int:pk>/plan/<int:action_pk>/retirer/", plan.plan_action_delete, name="plan_action_delete"),
     path("parcours/<int:pk>/plan/<int:action_pk>/heures/", plan.plan_action_realise, name="plan_action_realise"),
+    path("messages/", views.message_inbox, name="message_inbox"),
+    path("parcours/<int:pk>/messages/", views.message_post, name="message_post"),
+    path(
+        "parcours/<int:pk>/messages/<int:message_pk>/piece-jointe/",
+        views.message_attachment,
+        name="message_attachment",
+    ),
+    path("parcours/<int:pk>/notes/", views.note_add, name="note_add"),
+    path("parcours/<int:pk>/assignation/", views.pathway_assign, name="assign"),
 ]

@@ -17,7 +17,14 @@ from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.access import allowed, download, post_only
 from vae_inversee.www.lists import filtered, paginate
-from vae_inversee.www.pages import act_on_pathway, pathway_page, pathway_url, render_candidate_page, render_pathway_page
+from vae_inversee.www.pages import (
+    act_on_pathway,
+    assign_form,
+    pathway_page,
+    pathway_url,
+    render_candidate_page,
+    render_pathway_page,
+)
 from vae_inversee.www.pathways.forms import (
     AbandonForm,
     AdmissibilityForm,
@@ -28,6 +35,8 @@ from vae_inversee.www.pathways.forms import (
     DocumentForm,
     EmployerForm,
     JurySessionForm,
+    MessageForm,
+    NoteForm,
     PathwayFilterForm,
     PathwayForm,
     SupportOpinionForm,
@@ -367,6 +376,74 @@ def document_withdraw(request, pk, document_pk):
             "dans l'historique des pièces. Vous pouvez déposer la bonne pièce.",
         )
     return redirect(pathway_url(pathway, "pieces"))
+
+
+@allowed("message.read")
+def message_inbox(request):
+    """The pathways with messages, latest first, with what is unread."""
+    threads = paginate(request, selectors.threads_of(request.user))
+    return render(request, "pathways/message_inbox.html", threads)
+
+
+@allowed("message.write")
+@post_only("pathways:detail")
+def message_post(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="message_form",
+        form=lambda pathway, data, files: MessageForm(data, files),
+        act=lambda pathway, form: services.message_post(
+            acting_user=request.user,
+            pathway=pathway,
+            body=form.cleaned_data["body"],
+            attachment=form.cleaned_data["attachment"],
+        ),
+        success=lambda message, form: "Votre message est envoyé.",
+        anchor="messages",
+    )
+
+
+def message_attachment(request, pk, message_pk):
+    pathway = get_object_or_404(Pathway.objects.visible_to(request.user), pk=pk)
+    message = get_object_or_404(selectors.thread_of(pathway, request.user).exclude(attachment=""), pk=message_pk)
+    return download(lambda: message.attachment.open("rb"), message.attachment_name, message.attachment_content_type)
+
+
+@allowed("pathway_note.write")
+@post_only("pathways:detail")
+def note_add(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="note_form",
+        form=lambda pathway, data, files: NoteForm(data),
+        act=lambda pathway, form: services.pathway_note_add(
+            acting_user=request.user, pathway=pathway, body=form.cleaned_data["body"]
+        ),
+        success=lambda note, form: "Note interne enregistrée (visible de votre organisation seulement).",
+        anchor="notes",
+    )
+
+
+@allowed("pathway.assign")
+@post_only("pathways:detail")
+def pathway_assign(request, pk):
+    return act_on_pathway(
+        request,
+        pk,
+        name="assign_form",
+        form=lambda pathway, data, files: assign_form(request.user, data),
+        act=lambda pathway, form: services.pathway_assign(
+            acting_user=request.user, pathway=pathway, assignee=form.cleaned_data["assignee"]
+        ),
+        success=lambda pathway, form: (
+            f"Parcours assigné à {pathway.assignee.get_full_name() or pathway.assignee.email}."
+            if pathway.assignee
+            else "Le parcours n'est plus assigné."
+        ),
+        anchor="assignation",
+    )
 
 
 @allowed("support_opinion.record")
