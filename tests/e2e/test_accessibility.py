@@ -20,8 +20,10 @@ from pathways.enums import PathwayPhase
 from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project, ProjectDocument
 from tests.e2e.test_demo_logins import log_in
 from tests.permission_matrix import concrete, path_of, url_patterns
-from vae_inversee.accounts.models import User
+from vae_inversee.accounts.models import Membership, User
+from vae_inversee.accounts.services import invitation_create, invitation_revoke
 from vae_inversee.demo.seed import seed_demo
+from vae_inversee.webhooks.models import WebhookEndpoint
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 WIDE, PHONE = {"width": 1280, "height": 900}, {"width": 375, "height": 812}
@@ -80,7 +82,20 @@ NOT_PAGES = {
     "funding:batch_create": "POST only (batch form of the batch list)",
     "funding:batch_mark_paid": "POST only (paid form of the batch page)",
     "funding:batch_export": "a download (the batch's transfer file, XML)",
+    "accounts:member_set_admin": "POST only (admin switch of the organisation page)",
+    "accounts:invitation_revoke": "POST only (revoke button of the organisation page)",
+    "funding:file_assign": "POST only (assignment form of the file page)",
+    "funding:file_note_add": "POST only (note form of the file page)",
+    "pathways:assign": "POST only (assignment form of the pathway page)",
+    "pathways:message_post": "POST only (message form of the pathway page)",
+    "pathways:message_attachment": "a download (a message's attachment)",
+    "pathways:note_add": "POST only (note form of the pathway page)",
+    "webhooks:toggle": "POST only (activation button of the webhook page)",
+    "webhooks:delete": "POST only (delete button of the webhook page)",
+    "webhooks:redeliver": "POST only (redeliver button of a delivery)",
 }
+# Pages audited apart, with objects the crawl makes itself (not by URL parameters from the demo).
+APART = {"accounts:invitation_accept": "its secret exists only in the e-mail: the crawl invites someone"}
 
 # A pathway in each phase: the pathway's pages show different forms in each.
 PHASES = [
@@ -94,6 +109,10 @@ PHASES = [
 
 def not_a_page(name, route):
     return route.startswith(("admin/", "api/v1/")) or name in NOT_PAGES or name.split(":")[0] in NOT_PAGES
+
+
+def apart(name):
+    return name in APART
 
 
 def objects_seen_by(user):
@@ -122,6 +141,12 @@ def objects_seen_by(user):
                 "payment_batch": PaymentBatch.objects.visible_to(user).order_by("pk").first(),
                 "project": project,
                 "project_document": ProjectDocument.objects.filter(project=project).first(),
+                # A colleague the organisation's admin could deactivate (never the user themself).
+                "membership": Membership.objects.filter(organisation=user.organisation)
+                .exclude(user=user)
+                .order_by("pk")
+                .first(),
+                "webhook": WebhookEndpoint.objects.visible_to(user).order_by("pk").first(),
             }
         )
     # A project in each status too (its page shows different forms in each, and only some are editable).
@@ -140,7 +165,7 @@ def pages_of(user):
     worlds = objects_seen_by(user) if user else []
     seen = set()
     for name, route in url_patterns():
-        if not_a_page(name, route):
+        if not_a_page(name, route) or apart(name):
             continue
         for objects in worlds or [{}]:
             try:
@@ -228,12 +253,31 @@ def crawl(browser, base_url):
             if width:
                 too_wide.append(f"{path} ({name}) as {role}: {width} px wide at 375 px")
         context.close()
-    # The not-found page too (what a mistyped address shows).
+    # Pages a newcomer meets before having an account: an invitation's link, valid then spent (410), and the
+    # not-found page (what a mistyped address shows).
+    admin = Membership.objects.filter(is_admin=True).select_related("user", "organisation").order_by("pk").first()
+    invitation, secret = invitation_create(
+        organisation=admin.organisation, email="nouvelle.collegue@demo.vae", acting_user=admin.user
+    )
+    invitation_revoke(invitation=invitation, acting_user=admin.user)
+    _, valid = invitation_create(
+        organisation=admin.organisation, email="autre.collegue@demo.vae", acting_user=admin.user
+    )
     context = browser.new_context(locale="fr-FR", viewport=WIDE, bypass_csp=True)
     page = context.new_page()
-    page.goto(base_url + "/page-qui-n-existe-pas/")
-    problems, width = audit(page, "/page-qui-n-existe-pas/", "404", shots)
-    violations += problems
+    for path, status in (
+        (f"/invitation/{valid}/", 200),
+        (f"/invitation/{secret}/", 410),
+        ("/page-qui-n-existe-pas/", 404),
+    ):
+        response = page.goto(base_url + path)
+        if response.status != status:
+            errors.append(f"{path} as anonymous: {response.status}, not {status}")
+        problems, width = audit(page, path, "anonymous", shots)
+        violations += problems
+        if width:
+            too_wide.append(f"{path} as anonymous: {width} px wide at 375 px")
+    audited.add("accounts:invitation_accept")
     context.close()
     RESULTS.update(
         violations=violations, too_wide=too_wide, audited=audited, errors=errors, js_errors=sorted(set(js_errors))

@@ -31,6 +31,7 @@ from pathways.contracts import minimum_monthly_salary
 from pathways.enums import AdmissibilityDecision, DocumentKind, HighestQualification, PathwayPhase
 from pathways.models import Candidate, Employer, Pathway, PathwayMessage, ProjectHolder, SmicRate
 from pathways.reference import load_smic_rates
+from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
 from vae_inversee.accounts.reference import load_reference_data
@@ -543,6 +544,7 @@ def _seed() -> list[str]:
 
     seed_projects(holders, ceilings, report, {name: User.objects.get(email=HOLDER_STAFF[name]) for name in holders})
     _seed_webhooks(report)
+    _seed_invitations(report)
     created_pathways = _seed_pathways(holders)
     outcomes = seed_outcomes(holders)
     created_requests = seed_payments(
@@ -578,6 +580,35 @@ def _seed_webhooks(report):
         if not exists:
             webhook_services.endpoint_create(acting_user=user, url=url, events=events, description=description)
         report.tally("Webhooks", not exists)
+
+
+# Invitations of the holder's organisation in each state (section 2): waiting, expired, revoked, accepted.
+DEMO_INVITATIONS = [
+    ("camille.attente@demo.vae", "Camille", "Attente", "pending"),
+    ("louis.expire@demo.vae", "Louis", "Expiré", "expired"),
+    ("nina.revoquee@demo.vae", "Nina", "Révoquée", "revoked"),
+    ("paul.accepte@demo.vae", "Paul", "Accepté", "accepted"),
+]
+
+
+def _seed_invitations(report):
+    admin = User.objects.select_related("membership__organisation").get(email="porteur@demo.vae")
+    organisation = admin.membership.organisation
+    for email, first_name, last_name, state in DEMO_INVITATIONS:
+        exists = organisation.invitations.filter(email=email).exists()
+        report.tally("Invitations", not exists)
+        if exists:
+            continue
+        # The expired one was sent ten days ago (links are valid 7 days).
+        sent = timezone.now() - datetime.timedelta(days=10 if state == "expired" else 1)
+        with time_machine.travel(sent, tick=False):
+            invitation, secret = account_services.invitation_create(
+                organisation=organisation, email=email, acting_user=admin, first_name=first_name, last_name=last_name
+            )
+        if state == "revoked":
+            account_services.invitation_revoke(invitation=invitation, acting_user=admin)
+        elif state == "accepted":
+            account_services.invitation_accept(secret=secret, password=DEMO_PASSWORD)
 
 
 def _demo_documents():

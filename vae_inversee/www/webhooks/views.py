@@ -8,11 +8,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from vae_inversee.webhooks import services
 from vae_inversee.webhooks.models import WebhookDelivery, WebhookEndpoint
 from vae_inversee.webhooks.policy import may_manage
+from vae_inversee.www.access import post_only
 from vae_inversee.www.lists import paginate
 from vae_inversee.www.webhooks.forms import WebhookForm
 
@@ -52,7 +52,7 @@ def webhook_detail(request, pk):
     return render(request, "webhooks/detail.html", {"endpoint": endpoint, **paginate(request, deliveries)})
 
 
-@require_POST
+@post_only("webhooks:detail")
 def webhook_toggle(request, pk):
     endpoint = _endpoint(request, pk)
     endpoint = services.endpoint_update(acting_user=request.user, endpoint=endpoint, active=not endpoint.active)
@@ -60,7 +60,7 @@ def webhook_toggle(request, pk):
     return redirect("webhooks:detail", pk=endpoint.pk)
 
 
-@require_POST
+@post_only("webhooks:detail")
 def webhook_delete(request, pk):
     endpoint = _endpoint(request, pk)
     services.endpoint_delete(acting_user=request.user, endpoint=endpoint)
@@ -68,7 +68,7 @@ def webhook_delete(request, pk):
     return redirect("webhooks:list")
 
 
-@require_POST
+@post_only("webhooks:detail")
 def webhook_redeliver(request, pk, delivery_id):
     endpoint = _endpoint(request, pk)
     delivery = get_object_or_404(WebhookDelivery.objects.filter(endpoint=endpoint), pk=delivery_id)
