@@ -23,23 +23,81 @@ from vae_inversee.www.access import allowed, post_only
 from vae_inversee.www.evaluation import charts
 from vae_inversee.www.evaluation.forms import (
     AssessmentForm,
+    CertifierQueueForm,
     JuryResultForm,
     OutcomeForm,
     PortalIndicatorFilter,
     PortalSteeringFilter,
 )
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import Column, ListSpec, filtered, local_date, paginate, person
 from vae_inversee.www.pages import act_on_pathway
+
+
+def _decision(pathway):
+    decision = getattr(pathway, "admissibility", None)
+    return decision.get_decision_display() if decision else "À examiner"
+
+
+PATHWAY_SEARCH = [
+    "reference",
+    "candidate__last_name",
+    "candidate__first_name",
+    "employer__name",
+    "certification__code",
+    "certification__title",
+]
+CANDIDATE_ORDER = ("candidate__last_name", "candidate__first_name")
+ASSIGNEE_ORDER = ("assignee__last_name", "assignee__first_name")
+ADMISSIBILITY_QUEUE = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("candidat", "Candidat", CANDIDATE_ORDER, lambda p: str(p.candidate)),
+        Column("employeur", "Employeur", "employer__name", lambda p: p.employer.name),
+        Column("certification", "Certification", "certification__code", lambda p: p.certification.code),
+        Column("depuis", "En recevabilité depuis", "phase_changed_at", lambda p: local_date(p.phase_changed_at)),
+        Column("decision", "Décision", "admissibility__decided_at", _decision),
+        Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
+    ],
+    lists=["evaluation:certifier_home"],
+    search=PATHWAY_SEARCH,
+    filename="recevabilites",
+    title="Recevabilités",
+)
+JURY_QUEUE = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("candidat", "Candidat", CANDIDATE_ORDER, lambda p: str(p.candidate)),
+        Column("certification", "Certification", "certification__code", lambda p: p.certification.code),
+        Column("phase", "Phase", "phase", lambda p: p.get_phase_display()),
+        Column("session", "Session de jury", "jury_session_date", lambda p: p.jury_session_date or "À fixer"),
+        Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
+    ],
+    lists=["evaluation:certifier_home"],
+    search=PATHWAY_SEARCH,
+    filename="jurys",
+    title="Jurys",
+)
+# ?file= : which of the certifier's two queues the page shows.
+CERTIFIER_QUEUES = {"recevabilite": ADMISSIBILITY_QUEUE, "jury": JURY_QUEUE}
 
 
 @allowed("pathway.certifier_queue")
 def certifier_home(request):
-    admissibility_queue, jury_queue = pathway_selectors.certifier_queues(request.user)
-    return render(
-        request,
-        "evaluation/certifier_home.html",
-        {"admissibility_queue": list(admissibility_queue), "jury_queue": list(jury_queue)},
-    )
+    form = CertifierQueueForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    current = filters.get("file") or "recevabilite"
+    spec = CERTIFIER_QUEUES[current]
+    queues = {}
+    for key, queryset in zip(CERTIFIER_QUEUES, pathway_selectors.certifier_queues(request.user), strict=True):
+        queryset = pathway_selectors.filter_assignee(queryset, filters.get("assignee"), request.user)
+        queues[key] = spec.searched(request, queryset)
+    context = {
+        "form": form,
+        "current_queue": current,
+        # Both counts in one query each, whatever the queue shown.
+        "queue_counts": {key: queryset.count() for key, queryset in queues.items()},
+    }
+    return spec.respond(request, "evaluation/certifier_home.html", context, queues[current], searched=True)
 
 
 @allowed("steering.home")
