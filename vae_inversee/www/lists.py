@@ -75,7 +75,7 @@ class Column:
     value: Callable[[Any], Any]
 
     def orderings(self, descending: bool) -> list:
-        fields = (self.order,) if isinstance(self.order, str) else tuple(self.order)
+        fields = tuple(self.order) if isinstance(self.order, tuple | list) else (self.order,)
         expressions = [F(field) if isinstance(field, str) else field for field in fields]
         if descending:
             return [expression.desc(nulls_last=True) for expression in expressions]
