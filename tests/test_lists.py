@@ -343,3 +343,18 @@ def test_the_saved_filters_service_keeps_only_filters_and_limits_their_number(db
     assert account_services.saved_filter_save(user=user, list_key="funding:opco_home", name="A", query="q=b")[1]
     account_services.saved_filter_save(user=user, list_key="projects:queue", name="A", query="q=b")
     assert SavedFilter.objects.filter(user=user).count() == account_services.SAVED_FILTERS_PER_LIST + 1
+
+
+def test_the_steering_list_exports_its_filtered_and_sorted_rows(client, world):
+    pathway, staff = world
+    client.force_login(staff["ministry"])
+    url = reverse("evaluation:steering_pathways")
+    shown = client.get(url, {"sort": "-reference"})
+    assert "Exporter en XLSX" in shown.content.decode()
+    references = [p.reference for p in shown.context["page"].object_list]
+    rows = csv_rows(client.get(url, {"sort": "-reference", "format": "csv"}))
+    assert rows[0][:3] == ["Référence", "Phase", "Porteur de projet"]
+    assert [row[0] for row in rows[1:]] == references == sorted(references, reverse=True)
+    sheet = xlsx_sheet(client.get(url, {"sort": "reference", "format": "xlsx"}))
+    assert [sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)] == sorted(references)
+    assert sheet.cell(row=2, column=9).is_date

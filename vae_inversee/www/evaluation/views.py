@@ -14,6 +14,7 @@ from evaluation.enums import JuryOutcome, OutcomeMoment
 from pathways import scopes
 from pathways import selectors as pathway_selectors
 from pathways.enums import PHASE_ORDER
+from vae_inversee.accounts import selectors as account_selectors
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib import policy
@@ -29,7 +30,16 @@ from vae_inversee.www.evaluation.forms import (
     PortalIndicatorFilter,
     PortalSteeringFilter,
 )
-from vae_inversee.www.lists import Column, ListSpec, filtered, local_date, paginate, person
+from vae_inversee.www.lists import (
+    EXPORT_FORMATS,
+    Column,
+    ListSpec,
+    filtered,
+    local_date,
+    local_moment,
+    paginate,
+    person,
+)
 from vae_inversee.www.pages import act_on_pathway
 
 
@@ -203,15 +213,46 @@ def _steering_list(request, template):
             ("updated", "Mis à jour"),
         ]
     ]
+    if request.GET.get("format") in EXPORT_FORMATS:
+        # Exactly the rows shown, sorted the same way, every page (the sort is the filters' `sort`).
+        return STEERING_LIST.export(request.GET["format"], pathways)
+    list_key = request.resolver_match.view_name
     context = {
         "form": filters.form,
         "columns": columns,
         "sort": sort,
         "filtered": filtered(request),
         "scope_label": scopes.scope_label(request.user),
+        "list_key": list_key,
+        "saved_filters": list(account_selectors.saved_filters_of(request.user, list_key)),
+        "filters_query": request.GET.urlencode(),
         **paginate(request, pathways),
     }
     return render(request, template, context, status=_status(filters))
+
+
+def _project(pathway):
+    return (pathway.project.reference or pathway.project.title) if pathway.project_id else ""
+
+
+# The steering lists sort through their filters (`?sort=`, evaluation.filters): the spec only exports.
+STEERING_LIST = ListSpec(
+    columns=[
+        Column("reference", "Référence", None, lambda p: p.reference),
+        Column("phase", "Phase", None, lambda p: p.get_phase_display()),
+        Column("project_holder", "Porteur de projet", None, lambda p: p.project_holder.organisation.name),
+        Column("project", "Projet", None, _project),
+        Column("region", "Région", None, lambda p: p.project_holder.organisation.region),
+        Column("opco", "OPCO", None, lambda p: p.employer.opco.code),
+        Column("certification", "Certification", None, lambda p: p.certification.code),
+        Column("level", "Niveau", None, lambda p: p.certification.level),
+        Column("created", "Ouvert le", None, lambda p: local_date(p.created_at)),
+        Column("updated", "Mis à jour", None, lambda p: local_moment(p.updated_at)),
+    ],
+    lists=["evaluation:steering_pathways", "evaluation:opco_pathways"],
+    filename="parcours-vae-inversee",
+    title="Parcours",
+)
 
 
 def _sort_links(current, key):
