@@ -358,3 +358,17 @@ def test_the_steering_list_exports_its_filtered_and_sorted_rows(client, world):
     sheet = xlsx_sheet(client.get(url, {"sort": "reference", "format": "xlsx"}))
     assert [sheet.cell(row=n, column=1).value for n in range(2, sheet.max_row + 1)] == sorted(references)
     assert sheet.cell(row=2, column=9).is_date
+
+
+def test_the_certifier_queue_query_count_does_not_grow_with_its_rows(client, db):
+    waiting = walk_to(PathwayFactory(), PathwayPhase.ADMISSIBILITY)
+    certifier = UserFactory(organisation=waiting.certification.certifiers.first().organisation)
+    client.force_login(certifier)
+    url = reverse("evaluation:certifier_home")
+    queries_of(client, url)
+    few = queries_of(client, url, {"tri": "-assigne", "assignee": "none"})
+    few_export = queries_of(client, url, {"tri": "candidat", "format": "csv"})
+    for _ in range(3):
+        walk_to(PathwayFactory(certification=waiting.certification), PathwayPhase.ADMISSIBILITY)
+    assert queries_of(client, url, {"tri": "-assigne", "assignee": "none"}) == few
+    assert queries_of(client, url, {"tri": "candidat", "format": "csv"}) == few_export
