@@ -173,10 +173,6 @@ class ListSpec:
         return render(request, template, context, status=status)
 
 
-def text(value) -> str:
-    return "" if value is None else str(value)
-
-
 def person(user) -> str:
     if user is None:
         return ""
