@@ -347,6 +347,7 @@ class CandidateAccessKind(models.TextChoices):
     VIEW = "view", "Consultation de la fiche"
     API = "api", "Consultation par l'API"
     EXPORT = "export", "Export des données (RGPD)"
+    LIST_EXPORT = "list", "Export de la liste des candidats"
 
 
 class CandidateAccess(models.Model):

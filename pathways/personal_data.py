@@ -42,6 +42,17 @@ def candidate_access_record(*, acting_user, candidate, kind: CandidateAccessKind
     return CandidateAccess.objects.create(candidate=candidate, user=acting_user, kind=kind)
 
 
+def candidate_list_export_record(*, acting_user, candidates) -> int:
+    """One row per candidate of an exported list (two queries whatever their number): the export carries
+    their names and birth dates out of the platform, as a record's reading does."""
+    ids = list(candidates.order_by().values_list("pk", flat=True))
+    CandidateAccess.objects.bulk_create(
+        [CandidateAccess(candidate_id=pk, user=acting_user, kind=CandidateAccessKind.LIST_EXPORT) for pk in ids],
+        batch_size=500,
+    )
+    return len(ids)
+
+
 # ---- the NIR's keys ----------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from pathways.models import (
 )
 from vae_inversee.accounts.models import User
 from vae_inversee.lib import policy
+from vae_inversee.lib.search import folded_search
 
 HISTORY_LENGTH = 10
 # Field changes not worth showing: every save touches them.
@@ -164,7 +165,9 @@ def _describe_change(field, old, new) -> str:
 
 def certifier_queues(user):
     """The certifier's two queues: admissibility decisions, then juries (dates and closing)."""
-    visible = Pathway.objects.visible_to(user).select_related("candidate", "employer", "certification", "admissibility")
+    visible = Pathway.objects.visible_to(user).select_related(
+        "candidate", "employer", "certification", "admissibility", "assignee"
+    )
     # Files still waiting for a decision first, oldest first.
     admissibility = visible.filter(phase=PathwayPhase.ADMISSIBILITY).order_by(
         F("admissibility__decided_at").asc(nulls_first=True), "phase_changed_at", "pk"
@@ -260,9 +263,8 @@ def filter_projects(queryset, *, status=None, region=None, q=None):
         queryset = queryset.filter(regions__icontains=f'"{region}"')
     if q and q.strip():
         q = q.strip()
-        queryset = queryset.filter(
-            Q(reference__icontains=q) | Q(title__icontains=q) | Q(project_holder__organisation__name__icontains=q)
-        )
+        # Accents and case ignored, every word somewhere (vae_inversee.lib.search).
+        queryset = queryset.filter(folded_search(["reference", "title", "project_holder__organisation__name"], q))
     return queryset
 
 

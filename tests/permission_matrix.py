@@ -119,14 +119,17 @@ def organisation_invitation(member):
 
 
 def tokens_and_notifications(staff):
-    """Each user's own API token and notification (a notification or a token is its owner's only)."""
+    """Each user's own API token, notification and saved filter set (each is its owner's only)."""
     owned = {}
     for role, user in staff.items():
         token, _ = account_services.api_token_issue(acting_user=user, name="matrice")
         notification = Notification.objects.create(
             recipient=user, category="phase", event_key=f"matrice:{user.pk}", subject="Test", body="Test"
         )
-        owned[role] = {"token": token, "notification": notification}
+        saved_filter, _ = account_services.saved_filter_save(
+            user=user, list_key="pathways:project_holder_home", name="Matrice", query="phase=positioning"
+        )
+        owned[role] = {"token": token, "notification": notification, "saved_filter": saved_filter}
     return owned
 
 
@@ -147,6 +150,7 @@ OBJECT_OF = [
     ("funding:batch_", "payment_batch"),
     ("notifications:mark_read", "notification"),
     ("accounts:api_token", "token"),
+    ("accounts:saved_filter_delete", "saved_filter"),
     ("accounts:member_", "membership"),
     ("accounts:invitation_revoke", "invitation"),
     ("certifications:", "certification"),

@@ -142,3 +142,17 @@ def test_demo_shows_webhooks_failing_retrying_and_disabled(db, django_capture_on
     assert opco.active and WebhookMessage.objects.filter(endpoint=opco, status="pending").exists()
     # The holder's endpoint hears of many objects: too many failures in a row, disabled, its admin told.
     assert not holder.active and holder.disabled_reason
+
+
+def test_demo_users_have_saved_filter_sets_that_apply_on_their_lists(client, db):
+    from vae_inversee.accounts.models import SavedFilter
+
+    seed_demo()
+    opco = User.objects.get(email="opco@demo.vae")
+    saved = list(SavedFilter.objects.filter(user=opco).order_by("name"))
+    assert [s.name for s in saved] == ["Mes dossiers transmis", "Non assignés, plus gros montants"]
+    assert SavedFilter.objects.values("user").distinct().count() == 5
+    client.force_login(opco)
+    response = client.get(f"/opco/?{saved[1].query}")
+    assert response.status_code == 200 and response.context["sort"] == "-total-demande"
+    assert "Non assignés, plus gros montants" in response.content.decode()

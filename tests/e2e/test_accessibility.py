@@ -45,6 +45,8 @@ NOT_PAGES = {
     "api-docs": "Swagger UI, a third-party page for developers",
     "accounts:logout": "POST only (the logout button)",
     "accounts:api_token_revoke": "POST only (revoke button)",
+    "accounts:saved_filter_save": "POST only (« Enregistrer ces filtres » form under each list's filters)",
+    "accounts:saved_filter_delete": "POST only (delete button of a saved filter set, on its list)",
     "accounts:home": "redirects to the role's home page",
     "notifications:mark_read": "POST only (mark-as-read button)",
     "notifications:mark_all_read": "POST only (mark-all-as-read button)",

@@ -167,7 +167,8 @@ def test_the_queue_query_count_does_not_grow_with_the_files(client, db, media, d
     # * unread messages (header)
     # * project holders of the filter
     # * certifications of the filter
-    with django_assert_num_queries(11):
+    # * the user's saved filter sets for this list
+    with django_assert_num_queries(12):
         response = client.get(reverse("funding:opco_home"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/opco/dossiers/') == count
@@ -697,6 +698,7 @@ def test_the_ministry_list_query_count_does_not_grow(client, db, django_assert_n
     # * unread notifications (header)
     # * unread messages (header)
     # * OPCOs of the filter
-    with django_assert_num_queries(10):
+    # * the user's saved filter sets for this list
+    with django_assert_num_queries(11):
         response = client.get(reverse("funding:ministry_list"))
     assert response.status_code == 200

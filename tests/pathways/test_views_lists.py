@@ -101,7 +101,8 @@ def test_list_query_count_does_not_grow_with_the_pathways(client, db, django_ass
     # * certifications of the filter
     # * employers of the filter
     # * page rows (candidate, employer and OPCO, certification, companion joined)
-    with django_assert_num_queries(11):
+    # * the user's saved filter sets for this list
+    with django_assert_num_queries(12):
         response = client.get(reverse("pathways:project_holder_home"))
     assert response.status_code == 200
 
@@ -150,9 +151,16 @@ def test_certifier_home_shows_its_admissibility_and_jury_queues(client, db):
     response = client.get(reverse("evaluation:certifier_home"))
 
     assert response.status_code == 200
-    assert [p.pk for p in response.context["admissibility_queue"]] == [waiting.pk]
-    assert [p.pk for p in response.context["jury_queue"]] == [judged.pk, running.pk]
+    assert [p.pk for p in response.context["page"].object_list] == [waiting.pk]
+    assert response.context["queue_counts"] == {"recevabilite": 1, "jury": 2}
     html = response.content.decode()
-    assert "À examiner" in html and "Session de jury" in html
+    assert "À examiner" in html and "Jurys à enregistrer (2)" in html
+    assert early.reference not in html and foreign.reference not in html
+
+    response = client.get(reverse("evaluation:certifier_home"), {"file": "jury"})
+
+    assert [p.pk for p in response.context["page"].object_list] == [judged.pk, running.pk]
+    html = response.content.decode()
+    assert "Session de jury" in html
     assert early.reference not in html and foreign.reference not in html
     assert staff["certifier"].organisation == certifier_org

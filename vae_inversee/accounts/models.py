@@ -330,3 +330,25 @@ class ApiToken(AbstractAuthToken):
             and self.user.is_active
             and self.password_fingerprint == password_fingerprint(self.user)
         )
+
+
+class SavedFilter(models.Model):
+    """A named set of a list's filters (its query string), which only its user sees (product.md section 13)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_filters", verbose_name="utilisateur")
+    # The URL name of the list (« pathways:project_holder_home »): the saved set is applied on that page.
+    list_key = models.CharField("liste", max_length=80)
+    name = models.CharField("nom", max_length=80)
+    query = models.CharField("filtres", max_length=2000, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "filtres enregistrés"
+        verbose_name_plural = "filtres enregistrés"
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key", "name"], name="saved_filter_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.list_key}) — {self.user.email}"

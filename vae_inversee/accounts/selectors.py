@@ -6,6 +6,7 @@ from vae_inversee.accounts.models import (
     Invitation,
     Membership,
     Organisation,
+    SavedFilter,
     User,
     password_fingerprint,
 )
@@ -53,3 +54,13 @@ def active_colleagues(organisation):
         .select_related("membership")
         .order_by("last_name", "first_name", "email")
     )
+
+
+def saved_filters_of(user, list_key):
+    """The user's own saved filter sets for one list, by name (one query)."""
+    return SavedFilter.objects.filter(user=user, list_key=list_key).order_by("name", "pk")
+
+
+def saved_filters_of_user(user):
+    """Every saved filter set of the user (and only theirs)."""
+    return SavedFilter.objects.filter(user=user)

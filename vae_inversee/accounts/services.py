@@ -15,10 +15,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from vae_inversee.accounts import tasks
-from vae_inversee.accounts.models import ApiToken, Invitation, Membership, Organisation, User, password_fingerprint
+from vae_inversee.accounts.models import (
+    ApiToken,
+    Invitation,
+    Membership,
+    Organisation,
+    SavedFilter,
+    User,
+    password_fingerprint,
+)
 from vae_inversee.lib.errors import Conflict, Unavailable
 from vae_inversee.outbox.services import enqueue
 
@@ -244,3 +253,68 @@ def _validate_password(password, user) -> None:
         password_validation.validate_password(password or "", user)
     except ValidationError as error:
         raise ValidationError({"password": list(error.messages)}) from error
+
+
+# ---- saved filter sets (product.md section 13, « Lists ») ------------------------------------------------
+
+SAVED_FILTER_NAME_MAX_LENGTH = SavedFilter._meta.get_field("name").max_length
+SAVED_FILTER_QUERY_MAX_LENGTH = SavedFilter._meta.get_field("query").max_length
+SAVED_FILTERS_PER_LIST = 20
+# What a list's address carries that is not a filter: the page, an export's format, a form's token.
+NOT_FILTERS = ("page", "format", "csrfmiddlewaretoken")
+
+
+def saved_filter_query(query: str) -> str:
+    """The filters of a query string, without the page nor an export's format, and without empty values."""
+    params = QueryDict(query or "", mutable=True)
+    for name in NOT_FILTERS:
+        params.pop(name, None)
+    for name in list(params):
+        values = [value for value in params.getlist(name) if value.strip()]
+        if values:
+            params.setlist(name, values)
+        else:
+            del params[name]
+    return params.urlencode()
+
+
+@transaction.atomic
+def saved_filter_save(*, user, list_key, name, query) -> tuple[SavedFilter, bool]:
+    """Save the list's current filters under `name`; the same name on the same list replaces the earlier set.
+
+    Returns the set and whether it replaced one. Only its user will ever see it.
+    """
+    name = " ".join((name or "").split())
+    query = saved_filter_query(query)
+    if not name:
+        raise ValidationError({"name": "Donnez un nom à ces filtres."})
+    if len(name) > SAVED_FILTER_NAME_MAX_LENGTH:
+        raise ValidationError(
+            {"name": f"Le nom ne doit pas dépasser {SAVED_FILTER_NAME_MAX_LENGTH} caractères (il en a {len(name)})."}
+        )
+    if not query:
+        raise ValidationError(
+            {"name": "Aucun filtre n'est appliqué : choisissez des filtres avant de les enregistrer."}
+        )
+    if len(query) > SAVED_FILTER_QUERY_MAX_LENGTH:
+        raise ValidationError({"name": "Ces filtres sont trop longs pour être enregistrés : simplifiez la recherche."})
+    if not list_key or len(list_key) > SavedFilter._meta.get_field("list_key").max_length:
+        raise ValidationError({"list_key": "Cette liste ne permet pas d'enregistrer des filtres."})
+    existing = SavedFilter.objects.select_for_update().filter(user=user, list_key=list_key, name=name).first()
+    if existing is not None:
+        existing.query = query
+        existing.save(update_fields=["query"])
+        return existing, True
+    if SavedFilter.objects.filter(user=user, list_key=list_key).count() >= SAVED_FILTERS_PER_LIST:
+        raise ValidationError(
+            {"name": f"Vous avez déjà {SAVED_FILTERS_PER_LIST} jeux de filtres sur cette liste : "
+                     "supprimez-en un avant d'en enregistrer un autre."}
+        )  # fmt: skip
+    return SavedFilter.objects.create(user=user, list_key=list_key, name=name, query=query), False
+
+
+def saved_filter_delete(*, saved_filter, acting_user) -> None:
+    """Delete one of the user's own saved sets (another user's is never theirs to delete)."""
+    if saved_filter.user_id != acting_user.pk:
+        raise PermissionDenied("Ces filtres enregistrés ne sont pas les vôtres.")
+    saved_filter.delete()

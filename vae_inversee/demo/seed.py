@@ -33,7 +33,7 @@ from pathways.models import Candidate, Employer, Pathway, PathwayMessage, Projec
 from pathways.reference import load_smic_rates
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.enums import OrganisationKind, Role
-from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, User
+from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, SavedFilter, User
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
 from vae_inversee.demo.money_flow import demo_plan, seed_payments
@@ -552,6 +552,7 @@ def _seed() -> list[str]:
     )
     report.append(f"Demandes de paiement : {created_requests} créé(s)")
     report.append(f"Messages, notes internes et assignations : {_seed_working_together()} parcours")
+    report.append(f"Filtres enregistrés : {_seed_saved_filters()} créé(s)")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
@@ -727,6 +728,29 @@ def _seed_working_together() -> int:
         if certifier is not None and pathway.pk % 2 == 0:
             services.pathway_assign(acting_user=certifier, pathway=pathway, assignee=certifier)
     return seeded
+
+
+# Saved filter sets of the lists (section 13): each main account finds one or two on its list.
+DEMO_SAVED_FILTERS = [
+    ("porteur@demo.vae", "pathways:project_holder_home", "En accompagnement", "phase=support"),
+    ("porteur@demo.vae", "pathways:project_holder_home", "Les plus récents", "tri=-mis-a-jour"),
+    ("accompagnateur@demo.vae", "pathways:companion_home", "Recevabilités en cours", "phase=admissibility"),
+    ("opco@demo.vae", "funding:opco_home", "Mes dossiers transmis", "status=submitted&assignee=me"),
+    ("opco@demo.vae", "funding:opco_home", "Non assignés, plus gros montants", "assignee=none&tri=-total-demande"),
+    ("certificateur@demo.vae", "evaluation:certifier_home", "Jurys non assignés", "file=jury&assignee=none"),
+    ("ministere@demo.vae", "funding:ministry_list", "Dossiers accordés", "status=approved&tri=-accorde"),
+]
+
+
+def _seed_saved_filters() -> int:
+    created = 0
+    for email, list_key, name, query in DEMO_SAVED_FILTERS:
+        user = User.objects.filter(email=email).first()
+        if user is None or SavedFilter.objects.filter(user=user, list_key=list_key, name=name).exists():
+            continue
+        account_services.saved_filter_save(user=user, list_key=list_key, name=name, query=query)
+        created += 1
+    return created
 
 
 # Amounts asked per category, cycled over the demo pathways (euros, within the 12-month caps).

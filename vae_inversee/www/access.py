@@ -50,7 +50,13 @@ def page_takes_pk(page):
     return page not in PAGES_WITHOUT_PK
 
 
-PAGES_WITHOUT_PK = {"notifications:inbox", "accounts:api_tokens", "accounts:organisation", "funding:batch_list"}
+PAGES_WITHOUT_PK = {
+    "accounts:home",
+    "notifications:inbox",
+    "accounts:api_tokens",
+    "accounts:organisation",
+    "funding:batch_list",
+}
 
 
 def download(open_file, filename, content_type):

@@ -4,7 +4,9 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 
@@ -19,6 +21,7 @@ from vae_inversee.www.accounts.forms import (
     InvitationForm,
     LoginForm,
 )
+from vae_inversee.www.lists import SAVED_FILTER_LISTS
 from vae_inversee.www.navigation import HOME_URL_NAMES
 
 
@@ -208,3 +211,43 @@ def member_deactivate(request, pk):
             )
             return redirect("accounts:organisation")
     return render(request, "accounts/member_deactivate.html", {"membership": membership, "form": form})
+
+
+# ---- saved filter sets of the lists -------------------------------------------------------------------
+
+
+def _list_url(list_key, query=""):
+    return reverse(list_key) + (f"?{query}" if query else "")
+
+
+@post_only("accounts:home")
+def saved_filter_save(request):
+    """Save the list's current filters under a name; back to the list, with them applied."""
+    list_key = request.POST.get("list_key", "")
+    if list_key not in SAVED_FILTER_LISTS:
+        raise Http404("Cette liste ne permet pas d'enregistrer des filtres.")
+    query = request.POST.get("query", "")
+    try:
+        saved, replaced = services.saved_filter_save(
+            user=request.user, list_key=list_key, name=request.POST.get("name", ""), query=query
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(_list_url(list_key, services.saved_filter_query(query)))
+    if replaced:
+        messages.success(request, f"Les filtres « {saved.name} » ont été remplacés par les filtres actuels.")
+    else:
+        messages.success(
+            request, f"Les filtres « {saved.name} » sont enregistrés : retrouvez-les au-dessus de la liste."
+        )
+    return redirect(_list_url(list_key, saved.query))
+
+
+@post_only("accounts:home")
+def saved_filter_delete(request, pk):
+    saved = get_object_or_404(selectors.saved_filters_of_user(request.user), pk=pk)
+    services.saved_filter_delete(saved_filter=saved, acting_user=request.user)
+    messages.success(request, f"Les filtres « {saved.name} » ont été supprimés.")
+    if saved.list_key in SAVED_FILTER_LISTS:
+        return redirect(saved.list_key)
+    return redirect("accounts:home")

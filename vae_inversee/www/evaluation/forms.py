@@ -13,7 +13,21 @@ from evaluation.enums import (
     ProgressLevel,
 )
 from evaluation.filters import IndicatorFilter, SteeringFilter
+from pathways.selectors import ASSIGNEE_CHOICES
 from vae_inversee.www.forms import CheckboxSelectMultiple, DateField, Form, RadioSelect
+
+
+class CertifierQueueForm(Form):
+    """The certifier's queues: which one, a search, and « assigned to me » / « unassigned »."""
+
+    file = forms.ChoiceField(
+        label="File", required=False, choices=[("recevabilite", "Recevabilités"), ("jury", "Jurys")]
+    )
+    q = forms.CharField(
+        label="Rechercher", required=False, max_length=100,
+        help_text="Référence, candidat, employeur, code ou intitulé de certification",
+    )  # fmt: skip
+    assignee = forms.ChoiceField(label="Assignation", required=False, choices=ASSIGNEE_CHOICES)
 
 
 def _block_label(block):

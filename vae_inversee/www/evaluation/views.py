@@ -14,6 +14,7 @@ from evaluation.enums import JuryOutcome, OutcomeMoment
 from pathways import scopes
 from pathways import selectors as pathway_selectors
 from pathways.enums import PHASE_ORDER
+from vae_inversee.accounts import selectors as account_selectors
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib import policy
@@ -23,23 +24,90 @@ from vae_inversee.www.access import allowed, post_only
 from vae_inversee.www.evaluation import charts
 from vae_inversee.www.evaluation.forms import (
     AssessmentForm,
+    CertifierQueueForm,
     JuryResultForm,
     OutcomeForm,
     PortalIndicatorFilter,
     PortalSteeringFilter,
 )
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import (
+    EXPORT_FORMATS,
+    Column,
+    ListSpec,
+    filtered,
+    local_date,
+    local_moment,
+    paginate,
+    person,
+)
 from vae_inversee.www.pages import act_on_pathway
+
+
+def _decision(pathway):
+    decision = getattr(pathway, "admissibility", None)
+    return decision.get_decision_display() if decision else "À examiner"
+
+
+PATHWAY_SEARCH = [
+    "reference",
+    "candidate__last_name",
+    "candidate__first_name",
+    "employer__name",
+    "certification__code",
+    "certification__title",
+]
+CANDIDATE_ORDER = ("candidate__last_name", "candidate__first_name")
+ASSIGNEE_ORDER = ("assignee__last_name", "assignee__first_name")
+ADMISSIBILITY_QUEUE = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("candidat", "Candidat", CANDIDATE_ORDER, lambda p: str(p.candidate)),
+        Column("employeur", "Employeur", "employer__name", lambda p: p.employer.name),
+        Column("certification", "Certification", "certification__code", lambda p: p.certification.code),
+        Column("depuis", "En recevabilité depuis", "phase_changed_at", lambda p: local_date(p.phase_changed_at)),
+        Column("decision", "Décision", "admissibility__decided_at", _decision),
+        Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
+    ],
+    lists=["evaluation:certifier_home"],
+    search=PATHWAY_SEARCH,
+    filename="recevabilites",
+    title="Recevabilités",
+)
+JURY_QUEUE = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("candidat", "Candidat", CANDIDATE_ORDER, lambda p: str(p.candidate)),
+        Column("certification", "Certification", "certification__code", lambda p: p.certification.code),
+        Column("phase", "Phase", "phase", lambda p: p.get_phase_display()),
+        Column("session", "Session de jury", "jury_session_date", lambda p: p.jury_session_date or "À fixer"),
+        Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
+    ],
+    lists=["evaluation:certifier_home"],
+    search=PATHWAY_SEARCH,
+    filename="jurys",
+    title="Jurys",
+)
+# ?file= : which of the certifier's two queues the page shows.
+CERTIFIER_QUEUES = {"recevabilite": ADMISSIBILITY_QUEUE, "jury": JURY_QUEUE}
 
 
 @allowed("pathway.certifier_queue")
 def certifier_home(request):
-    admissibility_queue, jury_queue = pathway_selectors.certifier_queues(request.user)
-    return render(
-        request,
-        "evaluation/certifier_home.html",
-        {"admissibility_queue": list(admissibility_queue), "jury_queue": list(jury_queue)},
-    )
+    form = CertifierQueueForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    current = filters.get("file") or "recevabilite"
+    spec = CERTIFIER_QUEUES[current]
+    queues = {}
+    for key, queryset in zip(CERTIFIER_QUEUES, pathway_selectors.certifier_queues(request.user), strict=True):
+        queryset = pathway_selectors.filter_assignee(queryset, filters.get("assignee"), request.user)
+        queues[key] = spec.searched(request, queryset)
+    context = {
+        "form": form,
+        "current_queue": current,
+        # Both counts in one query each, whatever the queue shown.
+        "queue_counts": {key: queryset.count() for key, queryset in queues.items()},
+    }
+    return spec.respond(request, "evaluation/certifier_home.html", context, queues[current], searched=True)
 
 
 @allowed("steering.home")
@@ -145,15 +213,46 @@ def _steering_list(request, template):
             ("updated", "Mis à jour"),
         ]
     ]
+    if request.GET.get("format") in EXPORT_FORMATS:
+        # Exactly the rows shown, sorted the same way, every page (the sort is the filters' `sort`).
+        return STEERING_LIST.export(request.GET["format"], pathways)
+    list_key = request.resolver_match.view_name
     context = {
         "form": filters.form,
         "columns": columns,
         "sort": sort,
         "filtered": filtered(request),
         "scope_label": scopes.scope_label(request.user),
+        "list_key": list_key,
+        "saved_filters": list(account_selectors.saved_filters_of(request.user, list_key)),
+        "filters_query": request.GET.urlencode(),
         **paginate(request, pathways),
     }
     return render(request, template, context, status=_status(filters))
+
+
+def _project(pathway):
+    return (pathway.project.reference or pathway.project.title) if pathway.project_id else ""
+
+
+# The steering lists sort through their filters (`?sort=`, evaluation.filters): the spec only exports.
+STEERING_LIST = ListSpec(
+    columns=[
+        Column("reference", "Référence", None, lambda p: p.reference),
+        Column("phase", "Phase", None, lambda p: p.get_phase_display()),
+        Column("project_holder", "Porteur de projet", None, lambda p: p.project_holder.organisation.name),
+        Column("project", "Projet", None, _project),
+        Column("region", "Région", None, lambda p: p.project_holder.organisation.region),
+        Column("opco", "OPCO", None, lambda p: p.employer.opco.code),
+        Column("certification", "Certification", None, lambda p: p.certification.code),
+        Column("level", "Niveau", None, lambda p: p.certification.level),
+        Column("created", "Ouvert le", None, lambda p: local_date(p.created_at)),
+        Column("updated", "Mis à jour", None, lambda p: local_moment(p.updated_at)),
+    ],
+    lists=["evaluation:steering_pathways", "evaluation:opco_pathways"],
+    filename="parcours-vae-inversee",
+    title="Parcours",
+)
 
 
 def _sort_links(current, key):

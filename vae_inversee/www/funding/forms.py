@@ -119,7 +119,11 @@ class AmountRangeMixin:
         return cleaned
 
 
+SEARCH_HELP = "Référence du parcours, candidat, employeur, porteur de projet ou certification"
+
+
 class QueueFilterForm(AmountRangeMixin, Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100, help_text=SEARCH_HELP)
     status = forms.ChoiceField(label="Statut", required=False)
     project_holder = forms.ModelChoiceField(
         label="Porteur de projet", required=False, queryset=ProjectHolder.objects.none(), empty_label="Tous"
@@ -141,6 +145,7 @@ class QueueFilterForm(AmountRangeMixin, Form):
 
 
 class MinistryFilterForm(Form):
+    q = forms.CharField(label="Rechercher", required=False, max_length=100, help_text=SEARCH_HELP)
     status = forms.ChoiceField(
         label="Statut", required=False, choices=[("", "Tous les statuts"), *FundingStatus.choices]
     )

@@ -42,6 +42,12 @@ class RejectPaymentForm(Form):
 
 
 class PaymentQueueFilterForm(Form):
+    q = forms.CharField(
+        label="Rechercher",
+        required=False,
+        max_length=100,
+        help_text="Référence du parcours, porteur ou numéro de facture",
+    )
     status = forms.ChoiceField(
         label="Statut", choices=[("", "Tous")] + list(PaymentRequestStatus.choices), required=False
     )

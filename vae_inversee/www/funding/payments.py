@@ -4,6 +4,7 @@ batch paid; each organisation enters its bank details. Reads within `visible_to`
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +26,7 @@ from vae_inversee.www.funding.payment_forms import (
     PaymentRequestForm,
     RejectPaymentForm,
 )
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import Column, ListSpec, local_date
 
 REQUEST_RELATED = ("funding_file__pathway__candidate", "funding_file__pathway__project_holder__organisation", "batch")
 
@@ -100,8 +101,28 @@ def payment_queue(request):
     if filters.get("category"):
         requests = requests.filter(category=filters["category"])
     requests = requests.order_by(filters.get("sort") or "created_at", "id")
-    context = {"form": form, "filtered": filtered(request), **paginate(request, requests)}
-    return render(request, "funding/payment_queue.html", context)
+    # A sorted column header (?tri=) comes before the form's « Tri ».
+    return PAYMENT_QUEUE.respond(request, "funding/payment_queue.html", {"form": form}, requests)
+
+
+PAYMENT_QUEUE = ListSpec(
+    columns=[
+        Column("depose", "Déposée le", "created_at", lambda r: local_date(r.created_at)),
+        Column("parcours", "Parcours", "funding_file__pathway__reference", lambda r: r.funding_file.pathway.reference),
+        Column("porteur", "Porteur", "funding_file__pathway__project_holder__organisation__name",
+               lambda r: r.funding_file.pathway.project_holder.organisation.name),
+        Column("facture", "Facture", "invoice_number", lambda r: r.invoice_number),
+        Column("categorie", "Catégorie", "category", lambda r: r.get_category_display()),
+        Column("demande", "Demandé", "amount", lambda r: r.amount),
+        Column("statut", "Statut", "status", lambda r: r.get_status_display()),
+        Column("lot", "Lot", "batch__reference", lambda r: r.batch.reference if r.batch else ""),
+    ],
+    lists=["funding:payment_queue"],
+    search=["funding_file__pathway__reference", "funding_file__pathway__project_holder__organisation__name",
+            "invoice_number"],
+    filename="demandes-de-paiement",
+    title="Demandes de paiement",
+)  # fmt: skip
 
 
 def _request(request, pk) -> PaymentRequest:
@@ -173,15 +194,34 @@ def payment_request_reject(request, pk):
 
 @allowed("payment_batch.create")
 def batch_list(request):
-    batches = PaymentBatch.objects.visible_to(request.user).prefetch_related("requests").order_by("-created_at", "-id")
+    batches = (
+        PaymentBatch.objects.visible_to(request.user)
+        .annotate(request_count=Count("requests"), approved_total=Sum("requests__approved_amount"))
+        .order_by("-created_at", "-id")
+    )
     ready = (
         PaymentRequest.objects.visible_to(request.user)
         .filter(status=PaymentRequestStatus.APPROVED, batch__isnull=True)
         .select_related(*REQUEST_RELATED)
         .order_by("created_at", "id")
     )
-    context = {"ready": ready, **paginate(request, batches)}
-    return render(request, "funding/batch_list.html", context)
+    return BATCH_LIST.respond(request, "funding/batch_list.html", {"ready": ready}, batches)
+
+
+BATCH_LIST = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda b: b.reference),
+        Column("statut", "Statut", "status", lambda b: b.get_status_display()),
+        Column("cree", "Créé le", "created_at", lambda b: local_date(b.created_at)),
+        Column("paye", "Payé le", "paid_on", lambda b: b.paid_on),
+        Column("demandes", "Demandes", "request_count", lambda b: b.request_count),
+        Column("total", "Total accepté", "approved_total", lambda b: b.approved_total),
+    ],
+    lists=["funding:batch_list"],
+    search=["reference"],
+    filename="lots-de-paiement",
+    title="Lots de paiement",
+)
 
 
 @allowed("payment_batch.create")

@@ -3,6 +3,7 @@ then calls one service (funding.services, the only writers); what the role may d
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,11 +27,49 @@ from vae_inversee.www.funding.forms import (
     RejectForm,
     RequestChangesForm,
 )
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import Column, ListSpec, local_date, person
 from vae_inversee.www.pages import assign_form
 from vae_inversee.www.pathways.forms import NoteForm
 
 # ---- the OPCO's queue and decisions ---------------------------------------------------------------
+
+REQUESTED_TOTAL = F("requested_teaching") + F("requested_design") + F("requested_support")
+APPROVED_TOTAL = F("approved_teaching") + F("approved_design") + F("approved_support")
+FILE_SEARCH = [
+    "pathway__reference",
+    "pathway__candidate__last_name",
+    "pathway__candidate__first_name",
+    "pathway__employer__name",
+    "pathway__project_holder__organisation__name",
+    "pathway__certification__code",
+    "pathway__certification__title",
+]
+
+
+def _candidate_name(funding_file):
+    return str(funding_file.pathway.candidate)
+
+
+OPCO_QUEUE = ListSpec(
+    columns=[
+        Column("parcours", "Parcours", "pathway__reference", lambda f: f.pathway.reference),
+        Column("candidat", "Candidat", ("pathway__candidate__last_name", "pathway__candidate__first_name"),
+               _candidate_name),
+        Column("employeur", "Employeur", "pathway__employer__name", lambda f: f.pathway.employer.name),
+        Column("porteur", "Porteur de projet", "pathway__project_holder__organisation__name",
+               lambda f: f.pathway.project_holder.organisation.name),
+        Column("certification", "Certification", "pathway__certification__code", lambda f: f.pathway.certification.code),
+        Column("annee", "Année", "contract_year", lambda f: f.contract_year),
+        Column("total-demande", "Total demandé", REQUESTED_TOTAL, lambda f: f.requested_total),
+        Column("statut", "Statut", "status", lambda f: f.get_status_display()),
+        Column("transmis", "Transmis le", "submitted_at", lambda f: local_date(f.submitted_at)),
+        Column("assigne", "Assigné·e à", ("assignee__last_name", "assignee__first_name"), lambda f: person(f.assignee)),
+    ],
+    lists=["funding:opco_home"],
+    search=FILE_SEARCH,
+    filename="dossiers-de-financement",
+    title="Dossiers de financement",
+)  # fmt: skip
 
 
 @allowed("funding_file.review")
@@ -51,7 +90,7 @@ def opco_home(request):
         min_total=filters.get("min_total"),
         max_total=filters.get("max_total"),
     )
-    files = filter_assignee(files, filters.get("assignee"), request.user)
+    files = OPCO_QUEUE.searched(request, filter_assignee(files, filters.get("assignee"), request.user))
     # The counts follow every filter but the status, so that each tag says what clicking it shows.
     status_counts, total = selectors.status_counts(files, selectors.QUEUE_STATUSES)
     context = {
@@ -59,10 +98,9 @@ def opco_home(request):
         "status_counts": status_counts,
         "total": total,
         "current_status": filters.get("status") or "",
-        "filtered": filtered(request),
-        **paginate(request, selectors.filter_files(files, status=filters.get("status"))),
     }
-    return render(request, "funding/opco_home.html", context)
+    files = selectors.filter_files(files, status=filters.get("status"))
+    return OPCO_QUEUE.respond(request, "funding/opco_home.html", context, files, searched=True)
 
 
 def _file(request, pk) -> FundingFile:
@@ -329,10 +367,26 @@ def ministry_list(request):
     files = selectors.filter_files(
         selectors.ministry_list(request.user), status=filters.get("status"), opco=filters.get("opco")
     )
-    context = {
-        "form": form,
-        "totals": selectors.funding_totals(files),
-        "filtered": filtered(request),
-        **paginate(request, files),
-    }
-    return render(request, "funding/ministry_list.html", context)
+    files = MINISTRY_LIST.searched(request, files)
+    context = {"form": form, "totals": selectors.funding_totals(files)}
+    return MINISTRY_LIST.respond(request, "funding/ministry_list.html", context, files, searched=True)
+
+
+MINISTRY_LIST = ListSpec(
+    columns=[
+        Column("parcours", "Parcours", "pathway__reference", lambda f: f.pathway.reference),
+        Column("opco", "OPCO", "opco__name", lambda f: f.opco.name),
+        Column("porteur", "Porteur de projet", "pathway__project_holder__organisation__name",
+               lambda f: f.pathway.project_holder.organisation.name),
+        Column("certification", "Certification", "pathway__certification__code", lambda f: f.pathway.certification.code),
+        Column("annee", "Année", "contract_year", lambda f: f.contract_year),
+        Column("statut", "Statut", "status", lambda f: f.get_status_display()),
+        Column("demande", "Demandé", REQUESTED_TOTAL, lambda f: f.requested_total),
+        Column("accorde", "Accordé", APPROVED_TOTAL, lambda f: f.approved_total),
+        Column("decide", "Décidé le", "decided_at", lambda f: local_date(f.decided_at)),
+    ],
+    lists=["funding:ministry_list"],
+    search=FILE_SEARCH,
+    filename="dossiers-de-financement",
+    title="Dossiers de financement",
+)  # fmt: skip

@@ -16,7 +16,7 @@ from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.access import allowed, download, post_only
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import EXPORT_FORMATS, Column, ListSpec, local_moment, paginate, person
 from vae_inversee.www.pages import (
     act_on_pathway,
     assign_form,
@@ -46,6 +46,27 @@ from vae_inversee.www.pathways.forms import (
 # ---- the queues ---------------------------------------------------------------------------------
 
 
+PATHWAY_LIST = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("candidat", "Candidat", ("candidate__last_name", "candidate__first_name"), lambda p: str(p.candidate)),
+        Column("employeur", "Employeur", "employer__name", lambda p: p.employer.name),
+        Column("certification", "Certification", "certification__code", lambda p: p.certification.code),
+        Column("phase", "Phase", "phase", lambda p: p.get_phase_display()),
+        Column(
+            "accompagnement",
+            "Accompagnement",
+            ("companion__last_name", "companion__first_name"),
+            lambda p: person(p.companion) or "À désigner",
+        ),  # fmt: skip
+        Column("mis-a-jour", "Mis à jour", "updated_at", lambda p: local_moment(p.updated_at)),
+    ],
+    lists=["pathways:project_holder_home", "pathways:companion_home"],
+    filename="parcours",
+    title="Parcours",
+)
+
+
 def _pathway_list(request, template):
     form = PathwayFilterForm(request.GET or None, user=request.user)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -62,10 +83,9 @@ def _pathway_list(request, template):
         "phase_counts": phase_counts,
         "total": total,
         "current_phase": filters.get("phase") or "",
-        "filtered": filtered(request),
-        **paginate(request, selectors.filter_pathways(pathways, phase=filters.get("phase"))),
     }
-    return render(request, template, context)
+    pathways = selectors.filter_pathways(pathways, phase=filters.get("phase"))
+    return PATHWAY_LIST.respond(request, template, context, pathways, searched=True)
 
 
 @allowed("pathway.holder_queue")
@@ -83,7 +103,28 @@ def companion_home(request):
 
 @allowed("candidate.manage")
 def candidate_list(request):
-    return render(request, "pathways/candidate_list.html", paginate(request, selectors.candidates_of(request.user)))
+    candidates = CANDIDATE_LIST.apply(request, selectors.candidates_of(request.user))
+    if request.GET.get("format") in EXPORT_FORMATS:
+        # The candidates' personal data leave the platform: each one's record says who took it, when.
+        personal_data.candidate_list_export_record(acting_user=request.user, candidates=candidates)
+    return CANDIDATE_LIST.respond(request, "pathways/candidate_list.html", {}, candidates, searched=True)
+
+
+CANDIDATE_LIST = ListSpec(
+    columns=[
+        Column("nom", "Nom", ("last_name", "first_name"), lambda c: f"{c.last_name} {c.first_name}"),
+        Column("naissance", "Date de naissance", "birth_date", lambda c: c.birth_date),
+        Column(
+            "diplome", "Plus haut diplôme", "highest_qualification", lambda c: c.get_highest_qualification_display()
+        ),
+        Column("nir", "NIR", None, lambda c: "renseigné" if c.nir else "non renseigné"),
+        Column("parcours", "Parcours", "pathway_count", lambda c: c.pathway_count),
+    ],
+    lists=["pathways:candidate_list"],
+    search=["last_name", "first_name", "email"],
+    filename="candidats",
+    title="Candidats",
+)
 
 
 @allowed("candidate.manage")
@@ -145,7 +186,22 @@ def candidate_edit(request, pk):
 
 @allowed("employer.manage")
 def employer_list(request):
-    return render(request, "pathways/employer_list.html", paginate(request, selectors.employers_of(request.user)))
+    return EMPLOYER_LIST.respond(request, "pathways/employer_list.html", {}, selectors.employers_of(request.user))
+
+
+EMPLOYER_LIST = ListSpec(
+    columns=[
+        Column("raison-sociale", "Raison sociale", "name", lambda e: e.name),
+        Column("siret", "SIRET", "siret", lambda e: e.siret),
+        Column("idcc", "IDCC", "idcc", lambda e: e.idcc),
+        Column("opco", "OPCO", "opco__name", lambda e: e.opco.name),
+        Column("parcours", "Parcours", "pathway_count", lambda e: e.pathway_count),
+    ],
+    lists=["pathways:employer_list"],
+    search=["name", "siret", "idcc", "opco__name"],
+    filename="employeurs",
+    title="Employeurs",
+)
 
 
 @allowed("employer.manage")

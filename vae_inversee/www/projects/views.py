@@ -13,7 +13,7 @@ from pathways.services import TransitionRefused
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.access import allowed, download, post_only
-from vae_inversee.www.lists import filtered, paginate
+from vae_inversee.www.lists import Column, ListSpec
 from vae_inversee.www.projects.forms import (
     AcceptForm,
     PartnerFormSet,
@@ -30,7 +30,28 @@ from vae_inversee.www.projects.forms import (
 @allowed("project.holder_list")
 def project_list(request):
     projects = selectors.projects_for_list(request.user)
-    return render(request, "pathways/project_list.html", {"today": timezone.localdate(), **paginate(request, projects)})
+    return PROJECT_LIST.respond(request, "pathways/project_list.html", {"today": timezone.localdate()}, projects)
+
+
+def _granted(project):
+    return project.granted_pathways
+
+
+PROJECT_LIST = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("intitule", "Intitulé", "title", lambda p: p.title),
+        Column("statut", "Statut", "status", lambda p: p.get_status_display()),
+        Column("demandes", "Parcours demandés", "requested_pathways", lambda p: p.requested_pathways),
+        Column("accordes", "Parcours accordés", "granted_pathways", _granted),
+        Column("ouverts", "Parcours ouverts", "opened", lambda p: p.opened),
+        Column("decision", "Décision attendue le", "complete_at", lambda p: p.decision_deadline),
+    ],
+    lists=["projects:list"],
+    search=["reference", "title"],
+    filename="projets",
+    title="Projets",
+)
 
 
 def _edit(request, project=None):
@@ -259,11 +280,22 @@ def project_queue(request):
         region=filters.get("region"),
         q=filters.get("q"),
     )
-    context = {
-        "form": form,
-        "filtered": filtered(request),
-        "today": timezone.localdate(),
-        "queue_statuses": PROJECT_QUEUE_STATUSES,
-        **paginate(request, projects),
-    }
-    return render(request, "pathways/project_queue.html", context)
+    context = {"form": form, "today": timezone.localdate(), "queue_statuses": PROJECT_QUEUE_STATUSES}
+    return PROJECT_QUEUE.respond(request, "pathways/project_queue.html", context, projects, searched=True)
+
+
+PROJECT_QUEUE = ListSpec(
+    columns=[
+        Column("reference", "Référence", "reference", lambda p: p.reference),
+        Column("porteur", "Porteur de projet", "project_holder__organisation__name", lambda p: str(p.project_holder)),
+        Column("intitule", "Intitulé", "title", lambda p: p.title),
+        Column("regions", "Régions", None, lambda p: ", ".join(p.region_labels)),
+        Column("statut", "Statut", "status", lambda p: p.get_status_display()),
+        Column("demandes", "Demandés", "requested_pathways", lambda p: p.requested_pathways),
+        Column("accordes", "Accordés", "granted_pathways", _granted),
+        Column("decision", "Décision avant le", "complete_at", lambda p: p.decision_deadline),
+    ],
+    lists=["projects:queue"],
+    filename="projets",
+    title="Projets",
+)
