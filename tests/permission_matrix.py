@@ -196,7 +196,8 @@ def concrete(name, route, objects, owned):
         elif parameter == "file_format":
             values[parameter] = "csv"
         elif parameter == "session_date":
-            values[parameter] = objects["jury"].session_date.isoformat()
+            # A session named by the caller (the accessibility crawl), else the date of the world's jury.
+            values[parameter] = objects.get("session_date") or objects["jury"].session_date.isoformat()
         elif parameter == "action_pk":
             values[parameter] = objects["plan_action"].pk
         else:
