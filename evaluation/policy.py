@@ -33,6 +33,8 @@ declare(
         state_refusal="Le résultat du jury s'enregistre en phase d'évaluation.",
         conditions=(Condition(attempt_not_recorded, conflict=True),),
     ),
+    # The jury sessions' pages (evaluation.sessions): plan a date for several pathways, record their results.
+    phase_action("jury_session.bulk", {Role.CERTIFIER}, PAGE_REFUSED),
     # The pathway page's jury section, once the pathway heads for a jury (and after it).
     phase_action(
         "jury.view",

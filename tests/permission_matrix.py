@@ -165,6 +165,8 @@ OBJECT_OF = [
     ("certification-", "certification"),
     ("project-holder-", "project_holder"),
     ("projects:", "project"),
+    # A jury session is a certification and a date (evaluation.sessions).
+    ("evaluation:jury_session", "certification"),
     ("project-", "project"),
     ("auth-token-", "token"),
     # The webhooks the holder may delete (API, portal), apart: a deletion comes before other routes of it.
@@ -197,6 +199,9 @@ def concrete(name, route, objects, owned):
             values[parameter] = objects["delivery"].pk
         elif parameter == "file_format":
             values[parameter] = "csv"
+        elif parameter == "session_date":
+            # A session named by the caller (the accessibility crawl), else the date of the world's jury.
+            values[parameter] = objects.get("session_date") or objects["jury"].session_date.isoformat()
         elif parameter == "action_pk":
             values[parameter] = objects["plan_action"].pk
         else:

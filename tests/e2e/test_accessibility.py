@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from certifications.models import Certification
+from evaluation import selectors as evaluation_selectors
 from evaluation.models import Assessment, Jury
 from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways.enums import PathwayPhase
@@ -149,6 +151,14 @@ def objects_seen_by(user):
                 .order_by("pk")
                 .first(),
                 "webhook": WebhookEndpoint.objects.visible_to(user).order_by("pk").first(),
+            }
+        )
+    # Each jury session (a certification and a date): one to record, one recorded.
+    for session in evaluation_selectors.jury_sessions(user):
+        worlds.append(
+            {
+                "certification": Certification.objects.get(pk=session["certification"]["id"]),
+                "session_date": session["session_date"].isoformat(),
             }
         )
     # A project in each status too (its page shows different forms in each, and only some are editable).

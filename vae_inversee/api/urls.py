@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from vae_inversee.api.accounts import ApiTokenViewSet, LogoutView, MeView, ObtainTokenView
 from vae_inversee.api.certifications import CertificationViewSet
+from vae_inversee.api.evaluation.sessions import JurySessionResultsView, JurySessionScheduleView
 from vae_inversee.api.evaluation.views import AssessmentViewSet, IndicatorsView, JuryViewSet, PathwayOutcomesView
 from vae_inversee.api.funding.payments import PaymentBatchViewSet, PaymentRequestViewSet
 from vae_inversee.api.funding.views import FundingFileViewSet
@@ -50,5 +51,8 @@ urlpatterns = [
     path("indicators/", IndicatorsView.as_view(), name="indicators"),
     # A pathway's sub-resource served by evaluation (pathways never imports evaluation).
     re_path(r"^pathways/(?P<id>[0-9]{1,18})/outcomes/$", PathwayOutcomesView.as_view(), name="pathway-outcomes"),
+    # A certifier's jury session (product.md section 13, "Bulk"): several pathways at once, all or nothing.
+    path("jury-sessions/", JurySessionScheduleView.as_view(), name="jury-sessions"),
+    path("jury-sessions/results/", JurySessionResultsView.as_view(), name="jury-session-results"),
     path("", include(router.urls)),
 ]

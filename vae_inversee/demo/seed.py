@@ -21,6 +21,7 @@ from certifications.enums import VAE_ACCESS_ROUTE, Register
 from certifications.importer import import_rncp_export
 from certifications.models import AccessRoute, Certification, Certifier, SkillBlock
 from evaluation import services as evaluation_services
+from evaluation import sessions as evaluation_sessions
 from evaluation.enums import JuryOutcome, ProgressLevel
 from funding import services as funding_services
 from funding.models import FundingFile, FundingPolicy
@@ -345,13 +346,13 @@ _P = PathwayPhase
 PATHWAY_PLAN = (
     [("GEIQ Propreté Île-de-France", "Nettoyage Services Franciliens", "RNCP90001", phase) for phase in
      [_P.POSITIONING, _P.POSITIONING, _P.SUPPORT, _P.SUPPORT, _P.ADMISSIBILITY, _P.ADMISSIBILITY, _P.DELIVERY,
-      _P.DELIVERY, _P.DELIVERY, _P.EVALUATION, _P.EVALUATION, _P.COMPLETED, _P.ABANDONED]]
+      _P.DELIVERY, _P.EVALUATION, _P.EVALUATION, _P.EVALUATION, _P.COMPLETED, _P.ABANDONED]]
     + [("GEIQ Propreté Île-de-France", "Brasserie du Canal", "RNCP90004", phase) for phase in
        [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.EVALUATION, _P.COMPLETED]]
     + [("GEIQ Propreté Île-de-France", "Institut de formation Avenir Métiers", "RNCP90002", phase) for phase in
        [_P.POSITIONING, _P.ADMISSIBILITY, _P.DELIVERY]]
     + [("Groupement Emploi Formation Hauts-de-France", "Aide à Domicile Métropole", "RNCP90002", phase) for phase in
-       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.DELIVERY, _P.EVALUATION, _P.ABANDONED]]
+       [_P.POSITIONING, _P.SUPPORT, _P.ADMISSIBILITY, _P.DELIVERY, _P.EVALUATION, _P.EVALUATION, _P.ABANDONED]]
     + [("Groupement Emploi Formation Hauts-de-France", "Chimie du Nord Industrie", "RNCP90005", phase) for phase in
        [_P.POSITIONING, _P.SUPPORT, _P.DELIVERY, _P.COMPLETED]]
     + [("Groupement Emploi Formation Hauts-de-France", "Crèche Les Petits Pas", "RNCP90006", phase) for phase in
@@ -553,6 +554,7 @@ def _seed() -> list[str]:
     report.append(f"Demandes de paiement : {created_requests} créé(s)")
     report.append(f"Messages, notes internes et assignations : {_seed_working_together()} parcours")
     report.append(f"Filtres enregistrés : {_seed_saved_filters()} créé(s)")
+    report.append(f"Sessions de jury : {_seed_jury_sessions()} candidat(s) convoqué(s)")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(
@@ -751,6 +753,52 @@ def _seed_saved_filters() -> int:
         account_services.saved_filter_save(user=user, list_key=list_key, name=name, query=query)
         created += 1
     return created
+
+
+# The demo's jury sessions (section 13, "Bulk"): (certification, days before today, results recorded?).
+JURY_SESSIONS = [("RNCP90002", 12, True), ("RNCP90001", 3, False)]
+
+
+def _seed_jury_sessions() -> int:
+    """A session held and recorded (a full and a partial validation, awaiting closure), and a session of
+    three candidates held a few days ago whose results await the certifier's page. Once."""
+    convened = 0
+    for code, days_ago, recorded in JURY_SESSIONS:
+        certification = Certification.objects.get(code=code)
+        certifier_org = certification.certifiers.filter(organisation__isnull=False).first()
+        certifier = User.objects.filter(membership__organisation=certifier_org.organisation).order_by("pk").first()
+        pathways = list(
+            Pathway.objects.filter(
+                certification=certification, phase=PathwayPhase.EVALUATION, juries__isnull=True
+            ).order_by("pk")
+        )
+        day = timezone.localdate() - datetime.timedelta(days=days_ago)
+        if not pathways or len({pathway.jury_session_date for pathway in pathways}) == 1 and len(pathways) > 1:
+            continue  # seeded already
+        evaluation_sessions.jury_session_schedule(
+            acting_user=certifier, certification=certification, session_date=day, pathways=pathways
+        )
+        convened += len(pathways)
+        if recorded:
+            results = []
+            for index, pathway in enumerate(pathways):
+                blocks = list(pathway.target_blocks.order_by("code"))
+                partial = index % 2 == 1 and len(blocks) > 1
+                results.append(
+                    {
+                        "pathway": pathway.pk,
+                        "outcome": JuryOutcome.PARTIAL if partial else JuryOutcome.FULL,
+                        "block_results": [
+                            (block.pk, not partial or position < len(blocks) - 1)
+                            for position, block in enumerate(blocks)
+                        ],
+                        "comment": "Session collective : entretien et mise en situation professionnelle.",
+                    }
+                )
+            evaluation_sessions.jury_session_results_record(
+                acting_user=certifier, certification=certification, session_date=day, results=results
+            )
+    return convened
 
 
 # Amounts asked per category, cycled over the demo pathways (euros, within the 12-month caps).

@@ -129,3 +129,108 @@ class PortalIndicatorFilter(IndicatorFilter):
 class PortalSteeringFilter(SteeringFilter):
     class Meta(SteeringFilter.Meta):
         form = Form
+
+
+# ---- jury sessions (evaluation.sessions) ------------------------------------------------------------------
+
+ACQUIRED, NOT_ACQUIRED = "acquis", "non_acquis"
+BLOCK_CHOICES = [(ACQUIRED, "Acquis"), (NOT_ACQUIRED, "Non acquis")]
+
+
+def _candidate_label(pathway):
+    return f"{pathway.candidate} — {pathway.reference}"
+
+
+class SessionScheduleForm(Form):
+    """Step 1: a date and the candidates (pathways of one certification) it gathers."""
+
+    session_date = DateField(label="Date de la session de jury")
+    pathways = forms.TypedMultipleChoiceField(
+        label="Candidats de la session",
+        coerce=int,
+        required=False,
+        widget=CheckboxSelectMultiple,
+        help_text="Cochez les candidats convoqués ; une date déjà fixée est remplacée par celle-ci.",
+    )
+
+    def __init__(self, *args, pathways, **kwargs):
+        kwargs.setdefault("prefix", "session")
+        super().__init__(*args, **kwargs)
+        self.candidates = {pathway.pk: pathway for pathway in pathways}
+        self.fields["pathways"].choices = [
+            (
+                pathway.pk,
+                f"{_candidate_label(pathway)} ({pathway.get_phase_display().lower()}, "
+                + (
+                    f"session actuelle le {pathway.jury_session_date:%d/%m/%Y})"
+                    if pathway.jury_session_date
+                    else "date à fixer)"
+                ),
+            )
+            for pathway in pathways
+        ]
+
+    def add_session_errors(self, details):
+        for key, value in details.items():
+            if key == "session_date":
+                self.add_error("session_date", value)
+            elif key in self.candidates:
+                label = _candidate_label(self.candidates[key])
+                messages = [message for inner in value.values() for message in inner]
+                self.add_error("pathways", [f"{label} : {message}" for message in messages])
+            else:
+                self.add_error("pathways", list(value) if not isinstance(value, dict) else sum(value.values(), []))
+
+
+class SessionJuryForm(Form):
+    """Step 2, one candidate: each targeted block acquired or not, the outcome, the jury's observations.
+
+    Every field may be left blank here: evaluation.sessions says what is missing, block by block."""
+
+    outcome = forms.ChoiceField(
+        label="Résultat du jury", required=False, choices=[("", "Sélectionner une option"), *JuryOutcome.choices]
+    )
+    comment = forms.CharField(label="Observations du jury", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, pathway, **kwargs):
+        kwargs.setdefault("prefix", f"parcours-{pathway.pk}")
+        self.pathway = pathway
+        self.blocks = list(pathway.targets)
+        # The blocks first, then the outcome they lead to, then the observations (this form's own fields,
+        # given before Django copies them and the DSFR dresses them).
+        self.base_fields = {
+            **{
+                self.block_field(block): forms.ChoiceField(
+                    label=_block_label(block), required=False, choices=BLOCK_CHOICES, widget=RadioSelect
+                )
+                for block in self.blocks
+            },
+            **type(self).base_fields,
+        }
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def block_field(block):
+        return f"bloc_{block.pk}"
+
+    def block_fields(self):
+        return [self[self.block_field(block)] for block in self.blocks]
+
+    def service_data(self):
+        data = self.cleaned_data
+        answers = {ACQUIRED: True, NOT_ACQUIRED: False}
+        return {
+            "pathway": self.pathway,
+            "outcome": data.get("outcome", ""),
+            "block_results": [(block, answers.get(data.get(self.block_field(block)))) for block in self.blocks],
+            "comment": data.get("comment", ""),
+        }
+
+    def add_session_errors(self, details):
+        for key, value in details.items():
+            if key == "blocks":
+                for block_pk, messages in value.items():
+                    name = f"bloc_{block_pk}"
+                    self.add_error(name if name in self.fields else None, messages)
+            else:
+                self.add_error(key if key in self.fields else None, value)

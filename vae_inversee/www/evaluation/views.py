@@ -1,15 +1,18 @@
 """Portal pages of evaluation: the certifier's queues, the indicators (dashboard and exports), and the
 progress and jury forms of the pathway page."""
 
+import datetime
+
+from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
 from certifications.models import Certification
-from evaluation import exports, indicators, services
+from evaluation import exports, indicators, selectors, services, sessions
 from evaluation.enums import JuryOutcome, OutcomeMoment
 from pathways import scopes
 from pathways import selectors as pathway_selectors
@@ -29,6 +32,8 @@ from vae_inversee.www.evaluation.forms import (
     OutcomeForm,
     PortalIndicatorFilter,
     PortalSteeringFilter,
+    SessionJuryForm,
+    SessionScheduleForm,
 )
 from vae_inversee.www.lists import (
     EXPORT_FORMATS,
@@ -499,4 +504,131 @@ def outcome_record(request, pk):
         ),
         success=_outcome_message,
         anchor="situation",
+    )
+
+
+# ---- jury sessions (evaluation.sessions): a date for several candidates, then all their results -----------
+
+
+def _session_url(certification, session_date):
+    return reverse("evaluation:jury_session", args=[certification.pk, session_date.isoformat()])
+
+
+def _certification_of(request, value):
+    if not (value or "").isdigit() or len(value) > 18:
+        raise Http404("Certification introuvable.")
+    certification = selectors.session_certification(request.user, int(value))
+    if certification is None:
+        raise Http404("Certification introuvable, ou hors de votre périmètre.")
+    return certification
+
+
+@allowed("jury_session.bulk")
+def jury_sessions(request):
+    """The certifier's sessions, and step 1: a certification, a date, the candidates it gathers."""
+    chosen = request.GET.get("certification")
+    certification = _certification_of(request, chosen) if chosen else None
+    form = None
+    if certification is not None:
+        initial = {"session_date": request.GET.get("date") or None}
+        candidates = list(selectors.schedulable_pathways(request.user, certification))
+        data = request.POST if request.method == "POST" else None
+        form = SessionScheduleForm(data, pathways=candidates, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            try:
+                scheduled = sessions.jury_session_schedule(
+                    acting_user=request.user,
+                    certification=certification,
+                    session_date=form.cleaned_data["session_date"],
+                    pathways=form.cleaned_data["pathways"],
+                )
+            except sessions.JurySessionInvalid as error:
+                form.add_session_errors(error.details)
+            else:
+                count = len(scheduled)
+                day = form.cleaned_data["session_date"]
+                messages.success(
+                    request,
+                    f"Session du {day:%d/%m/%Y} fixée pour {count} candidat{pluralize(count)} : "
+                    "chacun est prévenu par e-mail.",
+                )
+                return HttpResponseRedirect(_session_url(certification, day))
+    refused = request.method == "POST"
+    if refused and certification is None:
+        messages.error(request, "Choisissez d'abord la certification de la session.")
+    return render(
+        request,
+        "evaluation/jury_sessions.html",
+        {
+            "sessions": selectors.jury_sessions(request.user),
+            "certifications": list(selectors.session_certifications(request.user)),
+            "certification": certification,
+            "form": form,
+        },
+        status=400 if refused else 200,
+    )
+
+
+def _session_day(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise Http404("Cette date n'existe pas.")
+
+
+@allowed("jury_session.bulk")
+def jury_session(request, certification, session_date):
+    """Step 2: every candidate of the session on one page, their results recorded all at once, or none."""
+    certification = _certification_of(request, certification)
+    day = _session_day(session_date)
+    pathways = selectors.session_pathways(request.user, certification, day)
+    held = day <= timezone.localdate()
+    data = request.POST if request.method == "POST" else None
+    rows, forms = [], []
+    for pathway in pathways:
+        refusal = None if pathway.session_jury else policy.refusal(request.user, "jury.record", pathway)
+        form = SessionJuryForm(data, pathway=pathway) if held and not pathway.session_jury and not refusal else None
+        if form is not None:
+            forms.append(form)
+        rows.append({"pathway": pathway, "jury": pathway.session_jury, "form": form, "refusal": refusal})
+    session_errors = []
+    if request.method == "POST":
+        if not forms:
+            session_errors = ["Aucun résultat à enregistrer pour cette session pour l'instant."]
+        elif all(form.is_valid() for form in forms):
+            try:
+                juries = sessions.jury_session_results_record(
+                    acting_user=request.user,
+                    certification=certification,
+                    session_date=day,
+                    results=[form.service_data() for form in forms],
+                )
+            except sessions.JurySessionInvalid as error:
+                by_pathway = {form.pathway.pk: form for form in forms}
+                for key, value in error.details.items():
+                    if key in by_pathway:
+                        by_pathway[key].add_session_errors(value)
+                    else:
+                        session_errors.extend(value)
+            else:
+                count = len(juries)
+                messages.success(
+                    request,
+                    f"Résultats enregistrés pour {count} candidat{pluralize(count)} de la session du {day:%d/%m/%Y}.",
+                )
+                return HttpResponseRedirect(_session_url(certification, day))
+    invalid = sum(1 for form in forms if form.errors)
+    return render(
+        request,
+        "evaluation/jury_session.html",
+        {
+            "certification": certification,
+            "session_date": day,
+            "held": held,
+            "rows": rows,
+            "forms": forms,
+            "invalid": invalid,
+            "session_errors": session_errors,
+        },
+        status=400 if request.method == "POST" else 200,
     )
