@@ -28,7 +28,7 @@ def candidate_invite(*, acting_user, candidate) -> Candidate:
     policy.require_role(acting_user, "candidate.invite")
     policy.require_visible(acting_user, candidate, OUT_OF_SCOPE)
     with transaction.atomic():
-        candidate = Candidate.objects.select_for_update().select_related("user").get(pk=candidate.pk)
+        candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         policy.authorize(acting_user, "candidate.invite", candidate)
         email = candidate.email.strip().lower()
         try:

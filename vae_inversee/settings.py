@@ -339,7 +339,7 @@ REST_FRAMEWORK = {
         "vae_inversee.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["vae_inversee.api.permissions.IsMember"],
     "DEFAULT_PAGINATION_CLASS": "vae_inversee.api.pagination.Pagination",
     # French 400s for malformed or too deeply nested bodies (never a 500).
     "DEFAULT_PARSER_CLASSES": [
