@@ -21,6 +21,7 @@ DEMO_LOGINS = {
     "opco@demo.vae": "opco",
     "certificateur@demo.vae": "certifier",
     "ministere@demo.vae": "ministry",
+    "candidat@demo.vae": "candidate",
 }
 
 
@@ -142,3 +143,18 @@ def test_demo_shows_webhooks_failing_retrying_and_disabled(db, django_capture_on
     assert opco.active and WebhookMessage.objects.filter(endpoint=opco, status="pending").exists()
     # The holder's endpoint hears of many objects: too many failures in a row, disabled, its admin told.
     assert not holder.active and holder.disabled_reason
+
+
+def test_the_demo_has_an_active_and_an_invited_candidate(db):
+    seed_demo()
+    active = Candidate.objects.select_related("user").get(user__email="candidat@demo.vae")
+    assert active.activated_at and active.invited_by.email == "porteur@demo.vae"
+    pathway = active.pathways.get(phase__in=[PathwayPhase.DELIVERY, PathwayPhase.EVALUATION])
+    assert pathway.plan_actions.exists()
+    thread = list(pathway.messages.select_related("author"))
+    assert any(m.author == active.user for m in thread) and any(m.attachment for m in thread)
+    invited = Candidate.objects.get(user__email="candidat.invite@demo.vae")
+    assert invited.invited_at and invited.activated_at is None and not invited.user.has_usable_password()
+    # Idempotent.
+    seed_demo()
+    assert User.objects.filter(email__startswith="candidat").count() == 2
