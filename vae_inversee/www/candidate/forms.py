@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.forms import SetPasswordForm, SetPasswordMixin
 
 from vae_inversee.www.forms import Form, UploadInput
 
@@ -22,12 +22,11 @@ class CandidateMessageForm(Form):
 class ChoosePasswordForm(Form, SetPasswordForm):
     """Django's SetPasswordForm (the two fields, the validators), in plain words; the service saves."""
 
-    def __init__(self, user, *args, **kwargs):
-        super().__init__(user, *args, **kwargs)
-        self.fields["new_password1"].label = "Votre mot de passe"
-        self.fields[
-            "new_password1"
-        ].help_text = "8 caractères au moins. Évitez un mot de passe trop simple, seulement des chiffres, ou votre nom."
-        self.fields["new_password2"].label = "Le même mot de passe, encore une fois"
-        self.fields["new_password2"].help_text = "Pour vérifier qu'il n'y a pas de faute de frappe."
-        self.error_messages = {"password_mismatch": "Les deux mots de passe ne sont pas les mêmes."}
+    new_password1, new_password2 = SetPasswordMixin.create_password_fields(
+        label1="Votre mot de passe", label2="Le même mot de passe, encore une fois"
+    )
+    new_password1.help_text = (
+        "8 caractères au moins. Évitez un mot de passe trop simple, seulement des chiffres, ou votre nom."
+    )
+    new_password2.help_text = "Pour vérifier qu'il n'y a pas de faute de frappe."
+    error_messages = {"password_mismatch": "Les deux mots de passe ne sont pas les mêmes."}
