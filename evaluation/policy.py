@@ -4,7 +4,7 @@ reads the indicators; declared once, asked through vae_inversee.lib.policy."""
 from evaluation.workflow import current_attempt
 from pathways.enums import CLOSED_PHASES, PathwayPhase
 from pathways.policy import PAGE_REFUSED, phase_action
-from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.enums import MEMBER_ROLES, Role
 from vae_inversee.lib.policy import Condition, declare
 
 P = PathwayPhase
@@ -38,7 +38,7 @@ declare(
     # The pathway page's jury section, once the pathway heads for a jury (and after it).
     phase_action(
         "jury.view",
-        frozenset(Role),
+        MEMBER_ROLES,
         PAGE_REFUSED,
         {P.DELIVERY, P.EVALUATION, P.COMPLETED},
         state_refusal="Le jury n'est pas encore en vue.",

@@ -199,3 +199,11 @@ def notes_of(funding_file, user):
 
 def assignments_of(funding_file):
     return FundingFileAssignment.objects.filter(funding_file=funding_file).select_related("assignee", "previous", "by")
+
+
+def candidate_agreements(pathway) -> list:
+    """The decided files of the candidate's pathway whose decision PDF exists (their page's downloads).
+
+    `pathway` comes from the candidate's scope; the funding files themselves stay out of it (no list, no API).
+    """
+    return list(FundingFile.objects.decided().filter(pathway=pathway).exclude(agreement="").order_by("contract_year"))

@@ -150,3 +150,7 @@ PLAN_CATEGORY = {
     PlanActionKind.VAE_SUPPORT: PlanCategory.SUPPORT,
     PlanActionKind.WORK_ACTIVITY: None,
 }
+
+
+# The scope of the candidates' invitation links (django-sesame): a token made for another purpose is refused.
+CANDIDATE_INVITATION_SCOPE = "candidate-invitation"

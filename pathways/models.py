@@ -314,6 +314,29 @@ class Candidate(models.Model):
     updated_at = models.DateTimeField("mis à jour le", auto_now=True, db_index=True)
     # Set by evaluation.anonymisation once the retention period after the last closed pathway has passed.
     anonymised_at = models.DateTimeField("anonymisé le", null=True, blank=True, editable=False)
+    # The candidate's own account (« Mon parcours », product.md section 13), written only by
+    # pathways.candidate_access: invited by the holder, activated once they chose a password. Unlinked (and
+    # the account deactivated) when the candidate is anonymised.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="candidate_record",
+        verbose_name="compte du candidat",
+    )
+    invited_at = models.DateTimeField("invité le", null=True, blank=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="invité par",
+    )
+    activated_at = models.DateTimeField("compte activé le", null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["nir"])
 
     objects = OwnedByProjectHolderQuerySet.as_manager()
@@ -584,7 +607,7 @@ class Document(models.Model):
 
 class PlanActionQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(pathway__in=Pathway.objects.visible_to(user))
+        return scopes.plan_actions_visible(self, user, Pathway.objects.all())
 
 
 class PlanAction(models.Model):

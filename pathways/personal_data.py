@@ -8,6 +8,7 @@ funding and evaluation records, the schedule) is evaluation.anonymisation's, whi
 import datetime
 from collections import Counter
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import TextField
 from django.db.models.functions import Cast
@@ -22,6 +23,7 @@ from pathways.models import (
     Pathway,
     SupportOpinion,
 )
+from vae_inversee.accounts.models import User
 from vae_inversee.lib.encryption import UndecryptableValue
 
 ANONYMOUS_FIRST_NAME = "Candidat"
@@ -114,8 +116,19 @@ def pathways_anonymise(candidate, *, at) -> list[tuple]:
         "email": "",
         "birth_date": datetime.date(candidate.birth_date.year, 1, 1),
     }
-    Candidate.objects.filter(pk=candidate.pk).update(**identity, nir="", anonymised_at=at, updated_at=at)
-    Candidate.history.filter(id=candidate.pk).update(**identity)
+    account_id = Candidate.objects.filter(pk=candidate.pk).values_list("user_id", flat=True).first()
+    Candidate.objects.filter(pk=candidate.pk).update(**identity, nir="", anonymised_at=at, updated_at=at, user=None)
+    Candidate.history.filter(id=candidate.pk).update(**identity, user=None)
+    if account_id:
+        # Their own account (« Mon parcours »): unlinked, deactivated, its e-mail and names erased. The row
+        # stays (the messages they wrote keep an author), its password unusable: nobody logs in with it.
+        User.objects.filter(pk=account_id).update(
+            email=f"candidat-anonymise-{candidate.pk}@anonymise.invalid",
+            first_name=ANONYMOUS_FIRST_NAME,
+            last_name=anonymous_last_name(candidate),
+            is_active=False,
+            password=make_password(None),
+        )
 
     pathways = Pathway.objects.filter(candidate=candidate)
     pathways.update(updated_at=at)  # the sync feed: their contract and documents changed

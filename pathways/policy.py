@@ -14,11 +14,12 @@ from pathways.enums import (
     ProjectStatus,
 )
 from pathways.workflow import renewals
-from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.enums import MEMBER_ROLES, Role
 from vae_inversee.lib.policy import PLATFORM_ADMIN, Action, Condition, declare
 
 P = PathwayPhase
-ALL_ROLES = frozenset(Role)
+# Every member role: the candidate has their own page (`candidate_portal.view`), never the staff's pages.
+ALL_ROLES = MEMBER_ROLES
 PROJECT_HOLDER = frozenset({Role.PROJECT_HOLDER})
 HOLDER_STAFF_ONLY = "Seul le personnel d'un porteur de projet peut enregistrer ou modifier ces données."
 PAGE_REFUSED = "Votre rôle ne donne pas accès à cette page."
@@ -85,6 +86,17 @@ def not_anonymised(candidate):
     return None
 
 
+def invitable(candidate):
+    """A candidate is invited once they have an e-mail address, until they have chosen their password."""
+    if candidate.anonymised_at:
+        return "Les données de ce candidat ont été anonymisées : il ne peut plus être invité."
+    if not (candidate.email or "").strip():
+        return "Renseignez d'abord l'adresse électronique du candidat : l'invitation lui est envoyée par courriel."
+    if candidate.activated_at:
+        return "Le candidat a déjà activé son compte : il se connecte avec son adresse et son mot de passe."
+    return None
+
+
 CONTRACT_PHASES = frozenset({P.POSITIONING, P.SUPPORT, P.ADMISSIBILITY})
 JURY_DATE_PHASES = frozenset({P.ADMISSIBILITY, P.DELIVERY, P.EVALUATION})
 
@@ -107,6 +119,14 @@ declare(
         PROJECT_HOLDER,
         "Seul le porteur de projet du candidat exporte ses données personnelles.",
         conditions=(Condition(not_anonymised),),
+    ),
+    # The candidate's own account (« Mon parcours »): an e-mailed link valid 7 days (pathways.candidate_access).
+    Action(
+        "candidate.invite",
+        PROJECT_HOLDER,
+        "Seul le porteur de projet du candidat l'invite à suivre son parcours en ligne.",
+        conditions=(Condition(invitable),),
+        field="email",
     ),
     phase_action("employer.manage", PROJECT_HOLDER, HOLDER_STAFF_ONLY),
     # The admin site corrects an employer's record (its OPCO follows the IDCC).
@@ -211,7 +231,8 @@ declare(
     phase_action("message.read", ALL_ROLES, PAGE_REFUSED),
     phase_action(
         "message.write",
-        WORKING_ROLES,
+        # The candidate writes from their own page (vae_inversee.www.candidate), never from the staff's.
+        WORKING_ROLES | {Role.CANDIDATE},
         "Consultation seule : votre rôle ne permet pas d'écrire dans le fil des messages.",
         field="body",
     ),

@@ -4,7 +4,7 @@ Outside one's scope an object does not exist: a 404 at every door.
 """
 
 from pathways.enums import CERTIFIER_PHASES, ProjectStatus
-from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.enums import MEMBER_ROLES, Role
 from vae_inversee.lib.policy import Scope
 
 
@@ -26,8 +26,18 @@ pathways_visible = Scope(
         Role.CERTIFIER: lambda pathways, user: pathways.filter(
             phase__in=CERTIFIER_PHASES, certification__certifiers__organisation_id=_organisation_id(user)
         ).distinct(),
+        # The candidate: their own pathways only, through « Mon parcours » (read-only but for the messages).
+        Role.CANDIDATE: lambda pathways, user: pathways.filter(candidate__user=user, candidate__anonymised_at=None),
     }
 )
+
+
+def plan_actions_visible(actions, user, pathways):
+    """The plan's actions: those of the pathways a member sees. The candidate reads their plan on their own
+    page (from their pathway), never through this scope (the API's lists)."""
+    if getattr(user, "role", None) not in MEMBER_ROLES:
+        return actions.none()
+    return actions.filter(pathway__in=pathways_visible(pathways, user))
 
 
 def records_visible(records, user, pathways):

@@ -373,3 +373,25 @@ def filter_assignee(queryset, assignee, user):
     if assignee == "none":
         return queryset.filter(assignee__isnull=True)
     return queryset
+
+
+# ---- the candidate's own page (« Mon parcours ») -----------------------------------------------------------
+
+
+def candidate_pathways(user):
+    """The pathways of the candidate logged in (their scope), the latest first, with what their page shows."""
+    return (
+        Pathway.objects.visible_to(user)
+        .select_related("candidate", "certification", "employer", "project_holder__organisation", "companion")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def candidate_plan(pathway) -> list:
+    """The plan's actions of the candidate's pathway, in date order, with the blocks they cover."""
+    return list(pathway.plan_actions.prefetch_related("skill_blocks").order_by("start_date", "pk"))
+
+
+def candidate_documents(pathway):
+    """The pieces in force of the candidate's pathway (their own file), the latest first."""
+    return pathway.documents.current().order_by("-uploaded_at", "-pk")

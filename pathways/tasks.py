@@ -1,11 +1,19 @@
 import datetime
+import smtplib
+from urllib.parse import urlencode
 
 from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from sesame import settings as sesame_settings
+from sesame.tokens import create_token
 
 from pathways import project_deadlines
-from pathways.models import Admissibility, Pathway, PathwayMessage, PathwayTransition, ProjectTransition
+from pathways.enums import CANDIDATE_INVITATION_SCOPE
+from pathways.models import Admissibility, Candidate, Pathway, PathwayMessage, PathwayTransition, ProjectTransition
 from pathways.selectors import pathway_people
 from pathways.workflow import named
 from vae_inversee.notifications.enums import NotificationCategory
@@ -118,3 +126,29 @@ def notify_message(self, message_id):
         link=_link(pathway) + "#messages",
     )
     return len(created)
+
+
+@shared_task(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=True, max_retries=6)
+def send_candidate_invitation(candidate_id):
+    """E-mail the candidate their link to « Mon parcours » (made now, for the account as it is now)."""
+    candidate = Candidate.objects.select_related("user", "invited_by", "project_holder__organisation").filter(
+        pk=candidate_id
+    )
+    candidate = candidate.first()
+    if candidate is None or candidate.user is None or candidate.activated_at or candidate.user.has_usable_password():
+        return False
+    token = create_token(candidate.user, CANDIDATE_INVITATION_SCOPE)
+    link = settings.SITE_URL + reverse("candidate:welcome") + "?" + urlencode({sesame_settings.TOKEN_NAME: token})
+    context = {
+        "candidate": candidate,
+        "holder": candidate.project_holder.organisation,
+        "link": link,
+        "valid_until": timezone.localtime(timezone.now() + datetime.timedelta(seconds=sesame_settings.MAX_AGE)),
+    }
+    send_mail(
+        subject="[VAE inversée] Suivez votre parcours en ligne",
+        message=render_to_string("emails/candidate_invitation-body.txt", context),
+        from_email=None,
+        recipient_list=[candidate.user.email],
+    )
+    return True

@@ -273,3 +273,51 @@ def abandoned_on(pathway):
 def closure(pathway) -> dict | None:
     """How the pathway ended (the page's closing banner: "ended", "level"), None while it is open."""
     return CLOSURES.get(pathway.phase)
+
+
+# ---- the candidate's own page (« Mon parcours »): each phase in plain words ---------------------------------
+
+# {phase: (what the phase is, what the candidate does, what the others do)}.
+CANDIDATE_GUIDE = {
+    P.POSITIONING: (
+        "Nous faisons le point sur votre projet et sur ce que vous savez déjà faire.",
+        "Répondez aux questions de la structure qui vous suit et préparez vos justificatifs.",
+        "La structure qui porte votre parcours prépare votre contrat avec votre employeur.",
+    ),
+    P.SUPPORT: (
+        "Une personne vous accompagne pour préparer votre dossier.",
+        "Participez aux rendez-vous avec votre accompagnateur ou accompagnatrice.",
+        "Votre accompagnateur ou accompagnatrice donne son avis sur la suite du parcours.",
+    ),
+    P.ADMISSIBILITY: (
+        "Le certificateur vérifie que votre dossier peut être accepté (on dit « recevable »).",
+        "Vous n'avez rien à faire pour l'instant. Vous recevrez un message dès la décision.",
+        "Le certificateur étudie votre dossier.",
+    ),
+    P.DELIVERY: (
+        "Vous suivez votre formation et vous travaillez chez votre employeur.",
+        "Suivez les actions de votre plan de formation, ci-dessous.",
+        "Votre accompagnateur ou accompagnatrice note vos progrès, bloc par bloc.",
+    ),
+    P.EVALUATION: (
+        "Vous présentez ce que vous avez appris devant un jury.",
+        "Préparez votre passage devant le jury à la date indiquée.",
+        "Le certificateur organise le jury et enregistre son résultat.",
+    ),
+    P.COMPLETED: (
+        "Votre parcours est terminé.",
+        "Vous pouvez télécharger vos documents ci-dessous et les garder.",
+        "",
+    ),
+    P.ABANDONED: (
+        "Votre parcours s'est arrêté.",
+        "Pour toute question, écrivez un message à la structure qui vous suivait.",
+        "",
+    ),
+}
+
+
+def candidate_guide(pathway) -> dict:
+    """The candidate's page: where they are (step n of 5), what it means, what they do, what others do."""
+    about, you, others = CANDIDATE_GUIDE[P(pathway.phase)]
+    return {"phase_label": P(pathway.phase).label, "about": about, "you_do": you, "others_do": others}

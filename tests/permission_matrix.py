@@ -18,6 +18,7 @@ from tests.pathways.factories import (
     PathwayFactory,
     ProjectDocumentFactory,
     add_contract,
+    candidate_account,
     pdf_upload,
     record_jury,
     record_progress,
@@ -105,6 +106,8 @@ def world(opco_code):
         "webhook_spare": spare_webhook,
         "webhook_portal_spare": portal_spare_webhook,
         "delivery": WebhookDelivery.objects.filter(endpoint=webhook).first(),
+        # The pathway's candidate, invited and activated (« Mon parcours »): not a member, apart from `staff`.
+        "candidate_user": candidate_account(pathway, staff),
     }
     return staff, objects
 
@@ -202,6 +205,8 @@ def concrete(name, route, objects, owned):
         elif parameter == "session_date":
             # A session named by the caller (the accessibility crawl), else the date of the world's jury.
             values[parameter] = objects.get("session_date") or objects["jury"].session_date.isoformat()
+        elif parameter == "file_pk":
+            values[parameter] = objects["funding_file"].pk
         elif parameter == "action_pk":
             values[parameter] = objects["plan_action"].pk
         else:

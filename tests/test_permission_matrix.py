@@ -286,6 +286,21 @@ EXPECTED = {
     "POST pathways:candidate_detail": "200 403 403 403 403 302 | 404 403 403 403 403 302",
     "GET pathways:candidate_edit": "200 403 403 403 403 302 | 404 403 403 403 403 302",
     "POST pathways:candidate_edit": "200 403 403 403 403 302 | 404 403 403 403 403 302",
+    "GET pathways:candidate_invite": "302 403 403 403 403 302 | 302 403 403 403 403 302",
+    "POST pathways:candidate_invite": "302 403 403 403 403 302 | 404 403 403 403 403 302",
+    # « Mon parcours »: the candidate's alone (their column: CANDIDATE_DOORS below).
+    "GET candidate:home": "403 403 403 403 403 302",
+    "POST candidate:home": "403 403 403 403 403 302",
+    "GET candidate:welcome": "410 410 410 410 410 410",
+    "POST candidate:welcome": "410 410 410 410 410 410",
+    "GET candidate:pathway": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "POST candidate:pathway": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "GET candidate:message_post": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "POST candidate:message_post": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "GET candidate:document_download": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "POST candidate:document_download": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "GET candidate:agreement_download": "403 403 403 403 403 302 | 403 403 403 403 403 302",
+    "POST candidate:agreement_download": "403 403 403 403 403 302 | 403 403 403 403 403 302",
     "GET pathways:candidate_export": "302 403 403 403 403 302 | 302 403 403 403 403 302",
     "POST pathways:candidate_export": "200 403 403 403 403 302 | 404 403 403 403 403 302",
     "GET pathways:employer_list": "200 403 403 403 403 302",
@@ -558,6 +573,68 @@ def test_every_door_answers_each_role_as_expected(worlds):
                             f"{method.upper()} {path} ({name}) as {who}, {world}: {status}, expected {expected}"
                         )
     assert requests > 1500
+    assert not differences, "\n".join(differences)
+
+
+# The candidate's column (product.md section 13: « a candidate sees nothing else »): every door of the URL
+# conf, both worlds, as the own world's candidate. Every answer is 403 (the API: a French JSON 403) but these,
+# "own | other" (one value when the URL takes no object).
+CANDIDATE_DOORS = {
+    "GET candidate:home": "200",
+    "POST candidate:home": "200",
+    "GET candidate:pathway": "200 | 404",
+    "POST candidate:pathway": "200 | 404",
+    "GET candidate:message_post": "302 | 302",
+    "POST candidate:message_post": "400 | 404",
+    "GET candidate:document_download": "200 | 404",
+    "POST candidate:document_download": "200 | 404",
+    "GET candidate:agreement_download": "200 | 404",
+    "POST candidate:agreement_download": "200 | 404",
+    "GET candidate:welcome": "410",
+    "POST candidate:welcome": "410",
+    # Their thread's attachments (another pathway's: 404).
+    "GET pathways:message_attachment": "200 | 404",
+    "POST pathways:message_attachment": "200 | 404",
+    # The landing redirect, the logout, and the public pages.
+    "GET accounts:home": "302",
+    "POST accounts:home": "302",
+    "GET accounts:logout": "405",
+    "POST accounts:logout": "302",
+    "GET accounts:login": "302",
+    "POST accounts:login": "302",
+    "GET accounts:accessibility": "200",
+    "POST accounts:accessibility": "200",
+    "GET accounts:invitation_accept": "410 | 410",
+    "POST accounts:invitation_accept": "410 | 410",
+}
+
+
+def test_a_candidate_is_refused_every_door_but_their_own(worlds):
+    staff, own, other, owned, other_owned = worlds
+    candidate = own["candidate_user"]
+    differences, requests = [], 0
+    for name, route in url_patterns():
+        for world, objects, mine in (("own", own, owned), ("other", other, other_owned)):
+            values = concrete(name, route, objects, mine["ministry"])
+            if values is None and world == "other":
+                continue
+            path = path_of(route, values or {})
+            for method in methods_of(path):
+                expected = CANDIDATE_DOORS.get(f"{method.upper()} {name}", "403 | 403").split(" | ")
+                expected = expected[world == "other" and len(expected) > 1]
+                client = APIClient() if path.startswith("/api/") else Client()
+                client.force_login(candidate)
+                response = getattr(client, method)(path)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+                requests += 1
+                if str(response.status_code) != expected:
+                    differences.append(
+                        f"{method.upper()} {path} ({name}), {world}: {response.status_code}, expected {expected}"
+                    )
+                elif path.startswith("/api/"):
+                    assert "réservée aux organisations" in response.json()["detail"], path
+    assert requests > 300
     assert not differences, "\n".join(differences)
 
 

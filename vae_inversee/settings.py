@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A candidate (« Mon parcours ») sees their own page and nothing else of the portal or the API.
+    "vae_inversee.www.candidate.confinement.CandidateConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Under DEBUG, the French 404 page instead of Django's list of URL patterns.
     "vae_inversee.www.errors.FrenchNotFoundMiddleware",
@@ -302,6 +304,13 @@ AUTHENTICATION_BACKENDS = [
     "vae_inversee.www.accounts.lockout.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Candidates' invitation links (django-sesame, pathways.candidate_access): valid 7 days, one use (a login
+# voids them), and void once the candidate has chosen a password (sesame's default). The token is read by
+# pathways.candidate_access itself, for the invitation page only: no sesame backend nor middleware, so a
+# link logs nobody in anywhere else.
+SESAME_MAX_AGE = timedelta(days=7)
+SESAME_ONE_TIME = True
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
@@ -330,7 +339,7 @@ REST_FRAMEWORK = {
         "vae_inversee.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["vae_inversee.api.permissions.IsMember"],
     "DEFAULT_PAGINATION_CLASS": "vae_inversee.api.pagination.Pagination",
     # French 400s for malformed or too deeply nested bodies (never a 500).
     "DEFAULT_PARSER_CLASSES": [

@@ -21,6 +21,7 @@ DEMO_LOGINS = {
     "opco@demo.vae": "opco",
     "certificateur@demo.vae": "certifier",
     "ministere@demo.vae": "ministry",
+    "candidat@demo.vae": "candidate",
 }
 
 
@@ -156,3 +157,18 @@ def test_demo_users_have_saved_filter_sets_that_apply_on_their_lists(client, db)
     response = client.get(f"/opco/?{saved[1].query}")
     assert response.status_code == 200 and response.context["sort"] == "-total-demande"
     assert "Non assignés, plus gros montants" in response.content.decode()
+
+
+def test_the_demo_has_an_active_and_an_invited_candidate(db):
+    seed_demo()
+    active = Candidate.objects.select_related("user").get(user__email="candidat@demo.vae")
+    assert active.activated_at and active.invited_by.email == "porteur@demo.vae"
+    pathway = active.pathways.get(phase__in=[PathwayPhase.DELIVERY, PathwayPhase.EVALUATION])
+    assert pathway.plan_actions.exists()
+    thread = list(pathway.messages.select_related("author"))
+    assert any(m.author == active.user for m in thread) and any(m.attachment for m in thread)
+    invited = Candidate.objects.get(user__email="candidat.invite@demo.vae")
+    assert invited.invited_at and invited.activated_at is None and not invited.user.has_usable_password()
+    # Idempotent.
+    seed_demo()
+    assert User.objects.filter(email__startswith="candidat").count() == 2

@@ -10,20 +10,23 @@ Set SCREENSHOTS=/some/folder to keep a full-page PNG of each page at both widths
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from sesame.tokens import create_token
 
 from certifications.models import Certification
 from evaluation import selectors as evaluation_selectors
 from evaluation.models import Assessment, Jury
 from funding.models import FundingFile, PaymentBatch, PaymentRequest
-from pathways.enums import PathwayPhase
+from pathways.enums import CANDIDATE_INVITATION_SCOPE, PathwayPhase
 from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project, ProjectDocument
 from tests.e2e.test_demo_logins import log_in
 from tests.permission_matrix import concrete, path_of, url_patterns
 from vae_inversee.accounts.models import Membership, User
 from vae_inversee.accounts.services import invitation_create, invitation_revoke
+from vae_inversee.demo.candidates import INVITED_CANDIDATE_EMAIL
 from vae_inversee.demo.seed import seed_demo
 from vae_inversee.webhooks.models import WebhookEndpoint
 
@@ -38,6 +41,7 @@ ROLES = {
     "opco": "opco@demo.vae",
     "certifier": "certificateur@demo.vae",
     "ministry": "ministere@demo.vae",
+    "candidate": "candidat@demo.vae",
 }
 
 # Not pages: each by name, with the reason it is not audited.
@@ -97,6 +101,10 @@ NOT_PAGES = {
     "webhooks:toggle": "POST only (activation button of the webhook page)",
     "webhooks:delete": "POST only (delete button of the webhook page)",
     "webhooks:redeliver": "POST only (redeliver button of a delivery)",
+    "pathways:candidate_invite": "POST only (invite button of the candidate page)",
+    "candidate:message_post": "POST only (message form of « Mon parcours »)",
+    "candidate:document_download": "a download (a document of the candidate's pathway)",
+    "candidate:agreement_download": "a download (the agreement PDF, from « Mon parcours »)",
 }
 # Pages audited apart, with objects the crawl makes itself (not by URL parameters from the demo).
 APART = {"accounts:invitation_accept": "its secret exists only in the e-mail: the crawl invites someone"}
@@ -172,6 +180,15 @@ def objects_seen_by(user):
     return worlds
 
 
+def query_of(name) -> str:
+    """A page that needs a query string: the invitation link of the demo's invited candidate (opening it
+    spends nothing: only choosing the password does)."""
+    if name == "candidate:welcome":
+        invited = User.objects.get(email=INVITED_CANDIDATE_EMAIL)
+        return "?" + urlencode({"sesame": create_token(invited, CANDIDATE_INVITATION_SCOPE)})
+    return ""
+
+
 def pages_of(user):
     """(name, path) of every page of the URL conf, filled for this user (several pathways: each phase)."""
     worlds = objects_seen_by(user) if user else []
@@ -192,7 +209,7 @@ def pages_of(user):
                 path = path_of(route, values)
             if path not in seen:
                 seen.add(path)
-                yield name, path
+                yield name, path + query_of(name)
 
 
 def audit(page, url, label, shots):

@@ -17,6 +17,8 @@ DEMO_HOMES = [
         "Ministère du Travail — titres professionnels",
     ),
     ("ministere@demo.vae", "/pilotage/", "Pilotage national", "Ministère du Travail — DGEFP"),
+    # The candidate (no organisation): their own page, with the holder that follows them.
+    ("candidat@demo.vae", "/mon-parcours/", "Mon parcours", "GEIQ Propreté Île-de-France"),
 ]
 
 

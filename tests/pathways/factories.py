@@ -365,3 +365,19 @@ def walk_to(pathway, phase, staff=None, moments=None):
             fulfil_guards(pathway, step, staff)
             pathway = services.pathway_transition(acting_user=staff[ACTING_ROLE[step]], pathway=pathway, to=step)
     return pathway
+
+
+CANDIDATE_PASSWORD = "mon-parcours-2026"
+
+
+def candidate_account(pathway, staff=None, password=CANDIDATE_PASSWORD):
+    """The pathway's candidate invited by their holder and activated through the link: their user."""
+    from sesame.tokens import create_token
+
+    from pathways import candidate_access
+    from pathways.enums import CANDIDATE_INVITATION_SCOPE
+
+    holder = (staff or {}).get("project_holder") or UserFactory(organisation=pathway.project_holder.organisation)
+    candidate = candidate_access.candidate_invite(acting_user=holder, candidate=pathway.candidate)
+    token = create_token(candidate.user, CANDIDATE_INVITATION_SCOPE)
+    return candidate_access.candidate_activate(token=token, password=password)

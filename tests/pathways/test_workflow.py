@@ -4,7 +4,15 @@ from django.core.exceptions import PermissionDenied
 from pathways import services, workflow
 from pathways.enums import OPEN_PHASES, PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition
-from tests.pathways.factories import PathwayFactory, ensure_plan, fulfil_guards, record_jury, staff_of, walk_to
+from tests.pathways.factories import (
+    PathwayFactory,
+    candidate_account,
+    ensure_plan,
+    fulfil_guards,
+    record_jury,
+    staff_of,
+    walk_to,
+)
 from vae_inversee.accounts.enums import Role
 
 # Every (source phase, transition) pair of the table, with every role.
@@ -41,6 +49,9 @@ def test_every_phase_transition_role_triple(db, settings, tmp_path, source, name
     transition = next(t for t in workflow.TRANSITIONS if t.name == name)
     pathway = PathwayFactory()
     staff = staff_of(pathway)
+    if role == Role.CANDIDATE:
+        # The candidate sees their pathway and moves none of its phases.
+        staff[role] = candidate_account(pathway, staff)
     pathway = walk_to(pathway, source, staff)
     if transition.name == "renew":
         record_jury(pathway, staff, outcome="none")

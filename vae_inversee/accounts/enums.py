@@ -17,6 +17,14 @@ class Role(models.TextChoices):
     OPCO = "opco", "Gestionnaire OPCO"
     CERTIFIER = "certifier", "Chargé·e de certification"
     MINISTRY = "ministry", "Pilotage national (DGEFP)"
+    # Not a membership: a person whose account is linked to their candidate record (pathways.Candidate.user),
+    # who follows their own pathway through the portal's « Mon parcours » (product.md sections 2 and 13).
+    CANDIDATE = "candidate", "Candidat·e"
+
+
+# The roles of an organisation's members (every role but the candidate's).
+MEMBER_ROLES = frozenset(Role) - {Role.CANDIDATE}
+MEMBER_ROLE_CHOICES = [(role.value, role.label) for role in Role if role in MEMBER_ROLES]
 
 
 # Roles that only read; they never write a pathway or a funding file.

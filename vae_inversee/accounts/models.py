@@ -2,7 +2,7 @@ import hashlib
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils import timezone
 from knox.models import AbstractAuthToken
 from knox.settings import CONSTANTS
 
-from vae_inversee.accounts.enums import OrganisationKind, Role
+from vae_inversee.accounts.enums import MEMBER_ROLE_CHOICES, MEMBER_ROLES, OrganisationKind, Role
 from vae_inversee.accounts.policy import role_fits, role_of_kind
 from vae_inversee.lib.identifiers import validate_idcc, validate_siret
 
@@ -92,9 +92,20 @@ class User(AbstractUser):
             return None
 
     @property
+    def candidate_or_none(self):
+        """The candidate record this account follows (pathways.Candidate.user), if any."""
+        try:
+            return self.candidate_record
+        except ObjectDoesNotExist:
+            return None
+
+    @property
     def role(self) -> str | None:
         membership = self.membership_or_none
-        return membership.role if membership else None
+        if membership:
+            return membership.role
+        # A member is never a candidate too: the candidate's role only without a membership.
+        return Role.CANDIDATE if self.pk and self.candidate_or_none else None
 
     @property
     def organisation(self):
@@ -161,7 +172,7 @@ class Membership(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name="organisation"
     )
-    role = models.CharField("rôle", max_length=20, choices=Role)
+    role = models.CharField("rôle", max_length=20, choices=MEMBER_ROLE_CHOICES)
     # An organisation admin invites colleagues, names other admins and deactivates leavers; every
     # organisation keeps at least one active admin (`accounts.services`, product.md section 2).
     is_admin = models.BooleanField("administrateur·rice de l'organisation", default=False)
@@ -172,7 +183,7 @@ class Membership(models.Model):
         verbose_name_plural = "rattachements"
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=Role.values),
+                condition=Q(role__in=sorted(MEMBER_ROLES)),
                 name="accounts_membership_role_valid",
                 violation_error_message="Rôle inconnu.",
             ),

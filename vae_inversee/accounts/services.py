@@ -28,9 +28,15 @@ from vae_inversee.accounts.models import (
     User,
     password_fingerprint,
 )
+from vae_inversee.accounts.policy import CANDIDATE_PORTAL
+from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict, Unavailable
 from vae_inversee.outbox.services import enqueue
 
+API_REFUSED_TO_CANDIDATES = (
+    "L'API est réservée aux organisations qui suivent les parcours. En tant que candidat·e, suivez votre parcours "
+    "sur le portail, page « Mon parcours »."
+)
 NAME_MAX_LENGTH = ApiToken._meta.get_field("name").max_length
 # `last_used` is written at most once a minute per token, not on every request.
 LAST_USED_PRECISION = datetime.timedelta(minutes=1)
@@ -43,6 +49,8 @@ def api_token_issue(*, acting_user, name="") -> tuple[ApiToken, str]:
         raise ValidationError({"name": f"Le libellé compte {NAME_MAX_LENGTH} caractères au plus."})
     if not acting_user.is_active:
         raise ValidationError("Ce compte est désactivé : il ne peut pas recevoir de jeton d'API.")
+    if policy.may(acting_user, CANDIDATE_PORTAL):
+        raise PermissionDenied(API_REFUSED_TO_CANDIDATES)
     api_tokens_revoke_stale(user=acting_user)
     return ApiToken.objects.create(
         user=acting_user,

@@ -11,9 +11,11 @@ rest_framework.views (DRF imports it while defining APIView).
 from django.utils import timezone
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework.authentication import get_authorization_header
-from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.exceptions import AuthenticationFailed, PermissionDenied
 
 from vae_inversee.accounts import services
+from vae_inversee.accounts.policy import CANDIDATE_PORTAL
+from vae_inversee.lib import policy
 
 INVALID = "Jeton d'API invalide ou expiré."
 MALFORMED = "En-tête d'authentification invalide : attendu « Authorization: Token <jeton> »."
@@ -62,5 +64,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if not auth_token.still_valid():
             services.api_tokens_revoke_stale(user=auth_token.user)
             raise TokenRevoked()
+        if policy.may(auth_token.user, CANDIDATE_PORTAL):
+            # A candidate follows their pathway on the portal only (never issued a token: belt and braces).
+            raise PermissionDenied(services.API_REFUSED_TO_CANDIDATES)
         services.api_token_mark_used(token=auth_token)
         return auth_token.user, auth_token

@@ -8,11 +8,12 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import permissions, serializers, viewsets
+from rest_framework import serializers, viewsets
 
 from certifications.filters import LEVEL_CHOICES, CertificationFilter
 from certifications.models import Certification, Certifier, SkillBlock
 from vae_inversee.api import fields
+from vae_inversee.api.permissions import IsMember
 
 
 class CertifierSerializer(fields.ModelSerializer):
@@ -103,4 +104,4 @@ class CertificationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Certification.objects.for_catalogue()
     serializer_class = CertificationSerializer
     filterset_class = CertificationFilter
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [IsMember]

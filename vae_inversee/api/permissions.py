@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 
+from vae_inversee.accounts.policy import CANDIDATE_PORTAL
+from vae_inversee.accounts.services import API_REFUSED_TO_CANDIDATES
 from vae_inversee.lib import policy
 
 
@@ -62,3 +64,16 @@ class ActionPermission(BasePermission):
         rules = getattr(view, "action_policy", {})
         action = getattr(view, "action", None)
         return rules.get(f"{action}:{request.method.lower()}", rules.get(action))
+
+
+class IsMember(IsAuthenticated):
+    """Authenticated, and not a candidate: a candidate follows their pathway on the portal only (403 in French).
+
+    The default permission of every view (REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"]) and of those that name
+    their own; the portal's session is refused earlier too (vae_inversee.www.candidate.confinement).
+    """
+
+    message = API_REFUSED_TO_CANDIDATES
+
+    def has_permission(self, request, view):
+        return super().has_permission(request, view) and not policy.may(request.user, CANDIDATE_PORTAL)

@@ -6,9 +6,10 @@ organisations that could see the object.
 """
 
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework import mixins, serializers, viewsets
 
 from vae_inversee.api import fields
+from vae_inversee.api.permissions import IsMember
 from vae_inversee.webhooks.models import Tombstone
 
 
@@ -34,7 +35,7 @@ class TombstoneSerializer(fields.ModelSerializer):
 )
 class TombstoneViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TombstoneSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [IsMember]
 
     def get_queryset(self):
         return Tombstone.objects.visible_to(self.request.user).order_by("updated_at", "id")

@@ -37,6 +37,7 @@ from vae_inversee.accounts.enums import OrganisationKind, Role
 from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Membership, Organisation, SavedFilter, User
 from vae_inversee.accounts.reference import load_reference_data
 from vae_inversee.accounts.selectors import opco_for_idcc
+from vae_inversee.demo.candidates import seed_candidate_accounts
 from vae_inversee.demo.money_flow import demo_plan, seed_payments
 from vae_inversee.demo.outcomes import seed_outcomes
 from vae_inversee.demo.projects import seed_projects
@@ -555,6 +556,7 @@ def _seed() -> list[str]:
     report.append(f"Messages, notes internes et assignations : {_seed_working_together()} parcours")
     report.append(f"Filtres enregistrés : {_seed_saved_filters()} créé(s)")
     report.append(f"Sessions de jury : {_seed_jury_sessions()} candidat(s) convoqué(s)")
+    report.append(f"Comptes de candidats (« Mon parcours ») : {seed_candidate_accounts(DEMO_PASSWORD)} créé(s)")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
     report.append(

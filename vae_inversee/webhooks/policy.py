@@ -5,11 +5,11 @@ Webhook endpoints belong to an organisation and are managed by its admins (produ
 """
 
 from vae_inversee.accounts import services as accounts
-from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.enums import MEMBER_ROLES
 from vae_inversee.lib.policy import Action, declare, may
 from vae_inversee.webhooks.enums import MessageStatus
 
-ORGANISATION_ROLES = frozenset(Role)
+ORGANISATION_ROLES = MEMBER_ROLES
 MANAGE = "webhook.manage"
 
 declare(

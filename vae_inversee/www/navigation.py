@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from vae_inversee.accounts.enums import Role
+from vae_inversee.accounts.policy import CANDIDATE_PORTAL
 from vae_inversee.lib import policy
 
 # The page each role lands on after logging in (product.md section 7).
@@ -12,10 +13,12 @@ HOME_URL_NAMES = {
     Role.OPCO: "funding:opco_home",
     Role.CERTIFIER: "evaluation:certifier_home",
     Role.MINISTRY: "evaluation:ministry_home",
+    Role.CANDIDATE: "candidate:home",
 }
 
-# (label, URL name, the action that shows it; None: every user).
+# (label, URL name, the action that shows it; None: every user but a candidate, who has their page only).
 NAVIGATION = [
+    ("Mon parcours", "candidate:home", CANDIDATE_PORTAL),
     ("Mes parcours", "pathways:project_holder_home", "pathway.holder_queue"),
     ("Mes projets", "projects:list", "project.holder_list"),
     ("Parcours accompagnés", "pathways:companion_home", "pathway.companion_queue"),
@@ -34,10 +37,11 @@ NAVIGATION = [
 
 
 def navigation_for(user, path) -> list[dict]:
+    candidate = policy.may(user, CANDIDATE_PORTAL)
     items = [
         {"label": label, "link": reverse(url_name), "active": False}
         for label, url_name, action in NAVIGATION
-        if action is None or policy.may(user, action)
+        if (action is None and not candidate) or (action is not None and policy.may(user, action))
     ]
     # The longest matching link is the current one (/pilotage/financements/ is not /pilotage/).
     matching = [item for item in items if path.startswith(item["link"])]

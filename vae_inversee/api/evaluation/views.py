@@ -8,7 +8,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,7 +25,7 @@ from vae_inversee.api.evaluation.serializers import (
     OutcomeSerializer,
 )
 from vae_inversee.api.filtering import UpdatedSinceFilter
-from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.permissions import ActionPermission, IsMember
 from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
 
@@ -65,7 +65,7 @@ class AssessmentViewSet(
     serializer_class = AssessmentSerializer
     filter_backends = [UpdatedSinceFilter]
     sync_field = "created_at"  # a progress record is never changed: its recording is its last change
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {"create": "assessment.record"}
 
     def get_queryset(self):
@@ -94,7 +94,7 @@ class JuryViewSet(
     serializer_class = JurySerializer
     filter_backends = [UpdatedSinceFilter]
     sync_field = "recorded_at"  # a jury result is append-only
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {"create": "jury.record"}
 
     def get_queryset(self):
@@ -206,7 +206,7 @@ class PathwayOutcomesView(GenericAPIView):
     """`GET|POST pathways/{id}/outcomes/` (product.md section 16): the pathway within one's scope (404)."""
 
     serializer_class = OutcomeSerializer
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {"outcomes:post": "outcome.record"}
     action = "outcomes"
     # A detail route: the role is asked once the pathway is found in scope (outside it, a 404 whatever the role).

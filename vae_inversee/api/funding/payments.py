@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
@@ -24,7 +24,7 @@ from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField, _related_messages
 from vae_inversee.api.filtering import IdFilter
 from vae_inversee.api.parsers import JSONParser, MultiPartParser
-from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.permissions import ActionPermission, IsMember
 from vae_inversee.api.schema import WRITE_ERRORS, conflict
 from vae_inversee.lib.spreadsheets import csv_response
 
@@ -109,7 +109,7 @@ class PaymentRequestViewSet(
 ):
     serializer_class = PaymentRequestSerializer
     filterset_class = PaymentRequestFilter
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     action_policy = {
         "create": "payment_request.file",
@@ -210,7 +210,7 @@ class PaymentBatchViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = PaymentBatchSerializer
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {
         "create": "payment_batch.create",
         "export": "payment_batch.export",

@@ -4,7 +4,7 @@ the files are `visible_to(user)` (404 outside), and a role that may not act gets
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -22,7 +22,7 @@ from vae_inversee.api.funding.serializers import (
     FundingNoteWriteSerializer,
     ReasonSerializer,
 )
-from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.permissions import ActionPermission, IsMember
 from vae_inversee.api.schema import FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 
 ERRORS = {
@@ -57,7 +57,7 @@ class FundingFileViewSet(
 
     serializer_class = FundingFileSerializer
     filterset_class = FundingFileFilter
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     # The role each write needs (403); the file's status is the service's to check (409).
     action_policy = {
         "create": "funding_file.create",

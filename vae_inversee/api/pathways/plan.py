@@ -5,7 +5,7 @@ service the portal calls (pathways.services), which checks the phase, the contra
 import django_filters
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import permissions, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -15,7 +15,7 @@ from pathways.models import Pathway, PlanAction
 from vae_inversee.api import fields
 from vae_inversee.api.fields import VisibleRelatedField, _related_messages
 from vae_inversee.api.filtering import IdFilter
-from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.permissions import ActionPermission, IsMember
 from vae_inversee.api.schema import WRITE_ERRORS
 
 
@@ -98,7 +98,7 @@ class PlanActionViewSet(viewsets.ModelViewSet):
 
     serializer_class = PlanActionSerializer
     filterset_class = PlanActionFilter
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {
         **dict.fromkeys(("create", "update", "partial_update", "destroy"), "plan_action.write"),
         "realise": "plan_action.realise",

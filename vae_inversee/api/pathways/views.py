@@ -8,7 +8,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser
 from rest_framework.response import Response
@@ -39,7 +39,7 @@ from vae_inversee.api.pathways.serializers import (
     TransitionRefusedSerializer,
     TransitionRequestSerializer,
 )
-from vae_inversee.api.permissions import ActionPermission, RoleCheck
+from vae_inversee.api.permissions import ActionPermission, IsMember, RoleCheck
 from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, WRITE_ERRORS
 
 # ---- shared pieces -------------------------------------------------------------------------------------
@@ -109,7 +109,7 @@ class ProjectHolderRecordViewSet(
     # Everyone in scope reads; a write by another role is a 403 (a modification once the record is
     # found in scope: outside it, a 404 whatever the role).
 
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
 
 
 @extend_schema_view(
@@ -249,7 +249,7 @@ class PathwayViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     # The role each write needs (403); the phase it needs is the service's to check (400 or 409).
     action_policy = {
         "create": "pathway.create",

@@ -4,7 +4,7 @@ the projects are `visible_to(user)` (404 outside), and a role that may not act g
 from django.db.models import Count
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from pathways import project_services
 from pathways.models import Project
 from pathways.services import TransitionRefused
-from vae_inversee.api.permissions import ActionPermission
+from vae_inversee.api.permissions import ActionPermission, IsMember
 from vae_inversee.api.projects.filters import ProjectFilter
 from vae_inversee.api.projects.serializers import (
     ProjectAcceptSerializer,
@@ -74,7 +74,7 @@ class ProjectViewSet(
 
     serializer_class = ProjectSerializer
     filterset_class = ProjectFilter
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     # The role each write needs (403); the project's status is the service's to check (409).
     action_policy = {
         "create": "project.create",

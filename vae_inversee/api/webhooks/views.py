@@ -6,11 +6,11 @@ only its own endpoints (404 beyond), and a member who is not an admin gets a 403
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from vae_inversee.api.permissions import ActionPermission, RoleCheck
+from vae_inversee.api.permissions import ActionPermission, IsMember, RoleCheck
 from vae_inversee.api.schema import WRITE_ERRORS
 from vae_inversee.api.webhooks.serializers import WebhookDeliverySerializer, WebhookSerializer
 from vae_inversee.webhooks import services
@@ -51,7 +51,7 @@ class WebhookViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = WebhookSerializer
-    permission_classes = [permissions.IsAuthenticated, ActionPermission]
+    permission_classes = [IsMember, ActionPermission]
     action_policy = {
         name: MANAGE
         for name in (

@@ -11,6 +11,7 @@ urlpatterns = [
     path("porteur/candidats/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("porteur/candidats/<int:pk>/modifier/", views.candidate_edit, name="candidate_edit"),
     path("porteur/candidats/<int:pk>/export/", views.candidate_export, name="candidate_export"),
+    path("porteur/candidats/<int:pk>/inviter/", views.candidate_invite, name="candidate_invite"),
     path("porteur/employeurs/", views.employer_list, name="employer_list"),
     path("porteur/employeurs/nouveau/", views.employer_create, name="employer_create"),
     path("porteur/employeurs/<int:pk>/modifier/", views.employer_edit, name="employer_edit"),

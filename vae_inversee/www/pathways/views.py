@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
 from evaluation.personal_data import candidate_export as export_candidate_data
-from pathways import personal_data, selectors, services
+from pathways import candidate_access, personal_data, selectors, services
 from pathways.enums import PathwayPhase
 from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
@@ -132,6 +132,25 @@ def candidate_detail(request, pk):
     candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
     personal_data.candidate_access_record(acting_user=request.user, candidate=candidate, kind=CandidateAccessKind.VIEW)
     return render_candidate_page(request, candidate)
+
+
+@allowed("candidate.invite")
+@post_only("pathways:candidate_detail")
+def candidate_invite(request, pk):
+    """Invite the candidate to follow their pathway online (« Mon parcours »), or send them a fresh link."""
+    candidate = get_object_or_404(Candidate.objects.visible_to(request.user), pk=pk)
+    again = candidate.invited_at is not None
+    try:
+        candidate = candidate_access.candidate_invite(acting_user=request.user, candidate=candidate)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"{'Nouvelle invitation' if again else 'Invitation'} envoyée à {candidate.email} : le lien est valable "
+            "7 jours et sert une seule fois" + (" ; le lien précédent ne fonctionne plus." if again else "."),
+        )
+    return redirect("pathways:candidate_detail", pk=candidate.pk)
 
 
 @allowed("candidate.export")

@@ -16,6 +16,7 @@ MAIN_LOGINS = (
     "opco@demo.vae",
     "certificateur@demo.vae",
     "ministere@demo.vae",
+    "candidat@demo.vae",
     "admin@demo.vae",
 )
 
