@@ -22,7 +22,12 @@ def send_notification_email(self, notification_id):
             return False
         if not EmailPreference.objects.wants(notification.recipient, notification.category):
             return False
-        context = {"notification": notification, "site_url": settings.SITE_URL, "recipient": notification.recipient}
+        context = {
+            "notification": notification,
+            "site_url": settings.SITE_URL,
+            "recipient": notification.recipient,
+            "contact_email": settings.CONTACT_EMAIL,
+        }
         message = EmailMultiAlternatives(
             subject=f"[VAE inversée] {notification.subject}",
             body=render_plain_text("emails/notification-body.txt", context),
