@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "vae_inversee.www.context_processors.navigation",
                 "vae_inversee.www.context_processors.unread",
+                "vae_inversee.www.context_processors.help_links",
             ],
             # `|euros` and `{% can %}` in every template: portal pages, PDFs and e-mails.
             "builtins": ["vae_inversee.lib.template_library"],
@@ -181,6 +182,8 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 # Where the accessibility statement sends users who meet a barrier (RGAA: a contact is mandatory).
 ACCESSIBILITY_CONTACT_EMAIL = env.str("ACCESSIBILITY_CONTACT_EMAIL", default="accessibilite@vae-inversee.example")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="VAE inversée <ne-pas-repondre@vae-inversee.example>")
+# Where users write with a question (help pages, footer, error pages, e-mails): the team's mailbox.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="contact@vae-inversee.example")
 
 # Celery: without REDIS_URL, tasks run in-process (no server needed).
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -250,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
     "daily-project-deadlines": {
         "task": "pathways.tasks.project_deadlines_daily",
         "schedule": crontab(hour=env.int("PROJECT_DEADLINES_HOUR", default=6), minute=15),
+    },
+    # The daily summary of the users who chose one instead of an e-mail per event (notifications.tasks).
+    "daily-summaries": {
+        "task": "vae_inversee.notifications.tasks.send_daily_summaries",
+        "schedule": crontab(hour=env.int("DAILY_SUMMARY_HOUR", default=7), minute=30),
     },
     # Personal data of pathways closed for longer than the retention period (evaluation.anonymisation).
     "daily-anonymisation": {

@@ -23,6 +23,7 @@ urlpatterns = [
     path("certifications/", include("vae_inversee.www.certifications.urls")),
     path("notifications/", include("vae_inversee.www.notifications.urls")),
     path("", include("vae_inversee.www.candidate.urls")),
+    path("aide/", include("vae_inversee.www.help.urls")),
     path("", include("vae_inversee.www.pathways.urls")),
     path("", include("vae_inversee.www.projects.urls")),
     path("", include("vae_inversee.www.funding.urls")),

@@ -14,6 +14,7 @@ import time_machine
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from stdnum import luhn
 
@@ -42,7 +43,7 @@ from vae_inversee.demo.money_flow import demo_plan, seed_payments
 from vae_inversee.demo.outcomes import seed_outcomes
 from vae_inversee.demo.projects import seed_projects
 from vae_inversee.lib.pdf import render_pdf
-from vae_inversee.notifications.models import Notification
+from vae_inversee.notifications.models import DailySummary, EmailRhythm, Notification
 from vae_inversee.webhooks import events as webhook_events
 from vae_inversee.webhooks import services as webhook_services
 from vae_inversee.webhooks.models import WebhookEndpoint
@@ -559,11 +560,46 @@ def _seed() -> list[str]:
     report.append(f"Comptes de candidats (« Mon parcours ») : {seed_candidate_accounts(DEMO_PASSWORD)} créé(s)")
     # The demo's history happened "in the past": its notifications are already read and mailed.
     Notification.objects.filter(read_at__isnull=True).update(read_at=timezone.now(), emailed_at=timezone.now())
+    report.append(f"Résumé quotidien des courriels : {_seed_daily_summary()}")
     report.append(
         f"Parcours : {created_pathways} créé(s), {Pathway.objects.count() - created_pathways} déjà présent(s)"
     )
     report.append(f"Situations à l'issue des parcours : {outcomes} enregistrée(s)")
     return report.finish()
+
+
+# One user on the daily summary (issue 13): yesterday's summary sent, two notifications waiting for the next.
+SUMMARY_USER = "accompagnatrice@demo.vae"
+SUMMARY_NOTIFICATIONS = [
+    # (event key, days ago, in yesterday's summary, subject)
+    ("demo-resume:1", 2, True, "Un parcours que vous accompagnez est passé en recevabilité"),
+    ("demo-resume:2", 2, True, "Nouveau message sur un parcours que vous accompagnez"),
+    ("demo-resume:3", 0, False, "Le certificateur a déclaré un dossier recevable"),
+    ("demo-resume:4", 0, False, "Nouveau message sur un parcours que vous accompagnez"),
+]
+
+
+def _seed_daily_summary() -> str:
+    user = User.objects.get(email=SUMMARY_USER)
+    EmailRhythm.objects.update_or_create(user=user, defaults={"daily_summary": True})
+    now = timezone.now()
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    summary, _ = DailySummary.objects.get_or_create(recipient=user, day=yesterday, defaults={"emailed_at": now})
+    link = reverse("notifications:inbox")
+    for event_key, days_ago, summarised, subject in SUMMARY_NOTIFICATIONS:
+        notification, created = Notification.objects.get_or_create(
+            recipient=user,
+            event_key=event_key,
+            defaults={"category": "message", "subject": subject, "body": subject + ".", "link": link},
+        )
+        if created:
+            Notification.objects.filter(pk=notification.pk).update(
+                created_at=now - datetime.timedelta(days=days_ago, hours=3),
+                emailed_at=now - datetime.timedelta(days=1) if summarised else None,
+            )
+        if summarised:
+            summary.notifications.add(notification)
+    return f"{SUMMARY_USER} le reçoit (celui d'hier envoyé, deux notifications en attente du prochain)"
 
 
 # Webhooks (product.md section 14): nothing listens on port 9, so the demo shows their failures, the retries

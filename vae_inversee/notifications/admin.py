@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from vae_inversee.notifications.models import EmailPreference, Notification
+from vae_inversee.notifications.models import DailySummary, EmailPreference, EmailRhythm, Notification
 
 
 @admin.register(Notification)
@@ -17,3 +17,19 @@ class EmailPreferenceAdmin(admin.ModelAdmin):
     list_display = ["user", "category", "enabled"]
     list_filter = ["category", "enabled"]
     list_select_related = ["user"]
+
+
+@admin.register(EmailRhythm)
+class EmailRhythmAdmin(admin.ModelAdmin):
+    list_display = ["user", "daily_summary", "changed_at"]
+    list_filter = ["daily_summary"]
+    list_select_related = ["user"]
+    search_fields = ["user__email"]
+
+
+@admin.register(DailySummary)
+class DailySummaryAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "day", "created_at", "emailed_at"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__email"]
+    readonly_fields = ["recipient", "day", "notifications", "created_at", "emailed_at"]

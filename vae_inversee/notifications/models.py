@@ -81,3 +81,56 @@ class EmailPreference(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_category_display()} : {'oui' if self.enabled else 'non'}"
+
+
+class EmailRhythmQuerySet(models.QuerySet):
+    def wants_daily_summary(self, user) -> bool:
+        """Whether the user chose one summary a day instead of an e-mail per event (no by default)."""
+        return self.filter(user=user, daily_summary=True).exists()
+
+
+class EmailRhythm(models.Model):
+    """How often a user is e-mailed: one e-mail per event (the default) or one summary a day."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_rhythm", verbose_name="utilisateur"
+    )
+    daily_summary = models.BooleanField("résumé quotidien au lieu d'un courriel par événement", default=False)
+    changed_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = EmailRhythmQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "rythme des courriels"
+        verbose_name_plural = "rythmes des courriels"
+
+    def __str__(self):
+        return f"{self.user} — {'résumé quotidien' if self.daily_summary else 'un courriel par événement'}"
+
+
+class DailySummary(models.Model):
+    """One day's summary e-mail of a user: the notifications it lists, sent once (emailed_at)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="daily_summaries", verbose_name="destinataire"
+    )
+    day = models.DateField("jour")
+    notifications = models.ManyToManyField(Notification, related_name="summaries", verbose_name="notifications")
+    created_at = models.DateTimeField("préparé le", auto_now_add=True)
+    emailed_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "résumé quotidien"
+        verbose_name_plural = "résumés quotidiens"
+        ordering = ["-day", "-id"]
+        constraints = [
+            # One summary per user and day: a retried or repeated run never sends a second one.
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                name="notifications_dailysummary_once_per_day",
+                violation_error_message="Le résumé de ce jour a déjà été préparé.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.recipient} — résumé du {self.day:%d/%m/%Y}"

@@ -6,7 +6,7 @@ from django.utils import timezone
 from vae_inversee.lib.plain_text import render_plain_text
 from vae_inversee.notifications import tasks
 from vae_inversee.notifications.enums import NotificationCategory
-from vae_inversee.notifications.models import EmailPreference, Notification
+from vae_inversee.notifications.models import EmailPreference, EmailRhythm, Notification
 from vae_inversee.outbox.services import enqueue
 
 
@@ -35,11 +35,15 @@ def notify(*, recipients, category, event_key, subject, template, context, link=
     return created
 
 
-def preferences_save(*, acting_user, enabled_categories) -> None:
-    for category in NotificationCategory.values:
-        EmailPreference.objects.update_or_create(
-            user=acting_user, category=category, defaults={"enabled": category in enabled_categories}
-        )
+def preferences_save(*, acting_user, enabled_categories, daily_summary=None) -> None:
+    """The categories e-mailed, and (when given) one summary a day instead of an e-mail per event."""
+    with transaction.atomic():
+        for category in NotificationCategory.values:
+            EmailPreference.objects.update_or_create(
+                user=acting_user, category=category, defaults={"enabled": category in enabled_categories}
+            )
+        if daily_summary is not None:
+            EmailRhythm.objects.update_or_create(user=acting_user, defaults={"daily_summary": bool(daily_summary)})
 
 
 def notification_mark_read(*, acting_user, notification=None) -> int:

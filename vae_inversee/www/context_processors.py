@@ -1,4 +1,7 @@
+from django.conf import settings
+
 from pathways.selectors import unread_count
+from vae_inversee.www.help.content import help_url_for
 from vae_inversee.www.navigation import navigation_for
 
 
@@ -19,3 +22,9 @@ def unread(request):
         return user.notifications.unread().count()
 
     return {"unread_notifications": count, "unread_messages": lambda: unread_count(user)}
+
+
+def help_links(request):
+    """The header and footer's "Aide" link (the page of the user's role) and the contact address."""
+    user = getattr(request, "user", None)
+    return {"help_url": lambda: help_url_for(user), "contact_email": settings.CONTACT_EMAIL}

@@ -1,7 +1,8 @@
 """The error pages: JSON under /api/ (clients never parse HTML), the portal's French pages elsewhere."""
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
+from django.template import loader
 from django.views import defaults
 
 
@@ -23,7 +24,12 @@ def server_error(request):
     """handler500: JSON under /api/ so that clients never parse an HTML page."""
     if _is_api(request):
         return JsonResponse({"detail": "Erreur interne du serveur. L'incident a été enregistré."}, status=500)
-    return defaults.server_error(request)
+    try:
+        # Without the context processors (they may be what failed): the contact address only.
+        body = loader.get_template("500.html").render({"contact_email": settings.CONTACT_EMAIL})
+    except Exception:  # noqa: BLE001 — the error page itself must never fail
+        return defaults.server_error(request)
+    return HttpResponseServerError(body)
 
 
 class FrenchNotFoundMiddleware:

@@ -12,3 +12,8 @@ class PreferencesForm(DsfrBaseForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    daily_summary = forms.BooleanField(
+        label="Recevoir un résumé quotidien au lieu d'un courriel par événement",
+        help_text="Un seul courriel chaque matin, qui liste vos notifications non lues de la veille (aucun s'il n'y a rien de nouveau).",
+        required=False,
+    )
