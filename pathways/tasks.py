@@ -109,7 +109,7 @@ def project_deadlines_daily(self, today=None):
 @shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_message(self, message_id):
     """Tell everyone who sees the pathway (but its author) that a message was written in its thread."""
-    message = PathwayMessage.objects.select_related("pathway__candidate", "author").filter(pk=message_id).first()
+    message = PathwayMessage.objects.select_related("pathway__candidate__user", "author").filter(pk=message_id).first()
     if message is None:
         return 0
     pathway = message.pathway
@@ -125,6 +125,22 @@ def notify_message(self, message_id):
         context={"pathway": pathway, "message": message},
         link=_link(pathway) + "#messages",
     )
+    # The candidate reads the thread too, on « Mon parcours » (once their account is active).
+    candidate_user = pathway.candidate.user
+    if (
+        candidate_user is not None
+        and candidate_user != message.author
+        and Pathway.objects.visible_to(candidate_user).filter(pk=pathway.pk).exists()
+    ):
+        created += notify(
+            recipients=[candidate_user],
+            category=NotificationCategory.MESSAGE,
+            event_key=f"message:{message.pk}",
+            subject=f"Votre parcours : nouveau message de {message.author.get_full_name() or message.author.email}",
+            template="message",
+            context={"pathway": pathway, "message": message},
+            link=reverse("candidate:pathway", args=[pathway.pk]) + "#messages",
+        )
     return len(created)
 
 

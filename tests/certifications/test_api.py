@@ -180,8 +180,9 @@ def test_query_count_does_not_grow_with_page_size(api, db, django_assert_num_que
     # 2. the page of certifications, with the eligibility EXISTS subquery
     # 3. prefetch of their certifiers
     # 4. prefetch of their active skill blocks
+    # 5. 6. the user's membership and candidate record (a candidate is refused the API: IsMember)
     # (force_authenticate: no token or session query)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         response = api.get(f"{LIST_URL}?page_size={page_size}&vae_eligible=true")
 
     assert len(response.json()["results"]) == page_size

@@ -136,9 +136,10 @@ def test_list_query_count_does_not_grow_with_the_page(portal):
         CertificationFactory(certifiers=2, blocks=3, access_routes=[VAE_ACCESS_ROUTE])
     full_page = queries_for_page()
 
-    # Session, user and membership, then: COUNT, the page (with the eligibility EXISTS),
-    # the certifiers prefetch, the active skill blocks prefetch, and the header's unread notifications.
-    assert one_row == full_page == 8
+    # Session, user and membership, the candidate record (a user of no organisation: is it a candidate, kept
+    # to « Mon parcours »?), then: COUNT, the page (with the eligibility EXISTS), the certifiers prefetch, the
+    # active skill blocks prefetch, and the header's unread notifications.
+    assert one_row == full_page == 9
 
 
 def test_detail_lists_blocks_certifiers_and_access_routes(portal):

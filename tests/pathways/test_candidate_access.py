@@ -245,3 +245,26 @@ def test_a_member_is_never_a_candidate(world):
     Candidate.objects.filter(pk=pathway.candidate.pk).update(user=member)
     member = User.objects.get(pk=member.pk)
     assert member.role == Role.PROJECT_HOLDER
+
+
+def test_the_candidate_is_told_of_a_new_message_by_e_mail_with_a_link_to_their_page(
+    world, django_capture_on_commit_callbacks
+):
+    from vae_inversee.notifications.models import Notification
+
+    pathway, staff, other = world
+    pathway = walk_to(pathway, PathwayPhase.SUPPORT, staff)
+    user = candidate_account(pathway, staff)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_post(acting_user=staff["project_holder"], pathway=pathway, body="Votre rendez-vous est fixé.")
+    told = Notification.objects.get(recipient=user)
+    assert told.link == f"/mon-parcours/{pathway.pk}/#messages" and told.subject.startswith("Votre parcours")
+    sent = [m for m in mail.outbox if user.email in m.to]
+    assert len(sent) == 1 and "Votre rendez-vous est fixé." in sent[0].body
+    assert f"/mon-parcours/{pathway.pk}/#messages" in sent[0].body
+    # Their own message tells the others, never themselves.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_post(acting_user=user, pathway=pathway, body="Merci.")
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert Notification.objects.filter(recipient=staff["project_holder"], event_key__startswith="message:").exists()
