@@ -336,28 +336,33 @@ def unread_count(user) -> int:
     return unread_messages(user).count()
 
 
-def unread_by_pathway(user, pathway_ids) -> dict:
-    """{pathway id: unread messages} for a page of a list."""
-    rows = unread_messages(user).filter(pathway_id__in=list(pathway_ids)).values("pathway_id").annotate(n=Count("id"))
-    return {row["pathway_id"]: row["n"] for row in rows}
+def with_unread(queryset, user, pathway="pk"):
+    """The rows annotated with `unread`: the messages of others in their pathway's thread the user has not read.
 
-
-def threads_of(user):
-    """The pathways the user sees that have messages, latest message first, with their unread count."""
+    One correlated subquery in the list's own query (no query per row); `pathway` names the row's pathway
+    (`pk` for pathways, `pathway` for funding files).
+    """
     read = MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
     unread = (
-        PathwayMessage.objects.filter(pathway=OuterRef("pk"))
+        PathwayMessage.objects.filter(pathway=OuterRef(pathway))
         .exclude(author=user)
         .filter(~Exists(read))
         .values("pathway")
         .annotate(n=Count("id"))
         .values("n")
     )
+    return queryset.annotate(unread=Coalesce(Subquery(unread), 0))
+
+
+def threads_of(user):
+    """The pathways the user sees that have messages, latest message first, with their unread count."""
     return (
-        Pathway.objects.visible_to(user)
-        .filter(messages__isnull=False)
-        .annotate(last_message_at=Max("messages__created_at"), messages_count=Count("messages", distinct=True))
-        .annotate(unread=Coalesce(Subquery(unread), 0))
+        with_unread(
+            Pathway.objects.visible_to(user)
+            .filter(messages__isnull=False)
+            .annotate(last_message_at=Max("messages__created_at"), messages_count=Count("messages", distinct=True)),
+            user,
+        )
         .select_related("candidate", "certification")
         .order_by("-last_message_at", "-pk")
     )

@@ -61,10 +61,20 @@ def test_the_unread_counter_goes_down_once_the_thread_is_read(shared):
     services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 2")
     holder = staff["project_holder"]
     assert selectors.unread_count(holder) == 2 and selectors.unread_count(staff["opco"]) == 0
-    assert selectors.unread_by_pathway(holder, [pathway.pk]) == {pathway.pk: 2}
+    assert selectors.with_unread(Pathway.objects.filter(pk=pathway.pk), holder).get().unread == 2
     assert selectors.threads_of(holder).get().unread == 2
     services.thread_mark_read(user=holder, pathway=pathway)
     assert selectors.unread_count(holder) == 0
+
+
+def test_the_lists_show_each_pathway_s_unread_messages(shared, client):
+    pathway, staff, _, _ = shared
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 1")
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 2")
+    client.force_login(staff["project_holder"])
+    assert "2 messages non lus" in client.get("/porteur/").content.decode()
+    assert client.get(f"/parcours/{pathway.pk}/").status_code == 200  # reading the pathway reads its thread
+    assert "messages non lus" not in client.get("/porteur/").content.decode()
 
 
 def test_a_message_is_refused_empty_with_a_fake_attachment_from_the_ministry_or_outside(shared):

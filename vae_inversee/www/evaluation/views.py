@@ -112,7 +112,8 @@ def certifier_home(request):
         # Both counts in one query each, whatever the queue shown.
         "queue_counts": {key: queryset.count() for key, queryset in queues.items()},
     }
-    return spec.respond(request, "evaluation/certifier_home.html", context, queues[current], searched=True)
+    queue = pathway_selectors.with_unread(queues[current], request.user)
+    return spec.respond(request, "evaluation/certifier_home.html", context, queue, searched=True)
 
 
 @allowed("steering.home")

@@ -14,7 +14,7 @@ from funding.models import FundingFile
 from funding.money import Amounts
 from funding.plan import plan_amounts, prefilled
 from pathways.models import Pathway
-from pathways.selectors import filter_assignee
+from pathways.selectors import filter_assignee, with_unread
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.lib.money import format_euros
@@ -99,7 +99,7 @@ def opco_home(request):
         "total": total,
         "current_status": filters.get("status") or "",
     }
-    files = selectors.filter_files(files, status=filters.get("status"))
+    files = with_unread(selectors.filter_files(files, status=filters.get("status")), request.user, pathway="pathway")
     return OPCO_QUEUE.respond(request, "funding/opco_home.html", context, files, searched=True)
 
 

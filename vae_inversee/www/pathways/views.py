@@ -84,7 +84,7 @@ def _pathway_list(request, template):
         "total": total,
         "current_phase": filters.get("phase") or "",
     }
-    pathways = selectors.filter_pathways(pathways, phase=filters.get("phase"))
+    pathways = selectors.with_unread(selectors.filter_pathways(pathways, phase=filters.get("phase")), request.user)
     return PATHWAY_LIST.respond(request, template, context, pathways, searched=True)
 
 
