@@ -178,13 +178,24 @@ declare(
         field="end_date",
         conditions=(Condition(renewed),),
     ),
+    # The candidate sends what they are asked for from « Mon parcours » (product.md section 2); the pieces the
+    # phases require are the staff's to file (document.kind_choose).
     phase_action(
         "document.add",
-        {Role.PROJECT_HOLDER, Role.COMPANION},
-        "Seuls le porteur de projet et l'accompagnateur déposent des pièces.",
+        {Role.PROJECT_HOLDER, Role.COMPANION, Role.CANDIDATE},
+        "Seuls le porteur de projet, l'accompagnateur et le candidat déposent des pièces.",
         OPEN_PHASES,
         state_refusal="Le parcours est clos : aucune pièce ne peut plus être déposée.",
         field="file",
+    ),
+    Action(
+        name="document.kind_choose",
+        roles=frozenset({Role.PROJECT_HOLDER, Role.COMPANION}),
+        role_refusal=(
+            "Votre document est déposé comme « Autre pièce » : le porteur de projet ou l'accompagnateur le "
+            "classe ensuite parmi les pièces du parcours."
+        ),
+        field="kind",
     ),
     # The pedagogical plan (section 11): the holder writes it, the companion records the hours realised.
     phase_action(

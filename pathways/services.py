@@ -10,7 +10,7 @@ from django.utils import timezone
 from certifications.models import Certification
 from pathways import tasks, workflow
 from pathways.contracts import REGISTRATION_AGES, check_contract, follow_contract, within_contract
-from pathways.enums import UNPAID_KINDS, AdmissibilityDecision, PathwayPhase
+from pathways.enums import UNPAID_KINDS, AdmissibilityDecision, DocumentKind, PathwayPhase
 from pathways.models import (
     Admissibility,
     Candidate,
@@ -393,6 +393,8 @@ def document_add(*, acting_user, pathway, kind, uploaded_file) -> Document:
     policy.require_role(acting_user, "document.add")
     policy.require_visible(acting_user, pathway, OUT_OF_SCOPE)
     policy.authorize(acting_user, "document.add", pathway)
+    if kind != DocumentKind.OTHER:
+        policy.authorize(acting_user, "document.kind_choose")
     content_type = inspect_upload(uploaded_file)
     document = Document(
         pathway=pathway,

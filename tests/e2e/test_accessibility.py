@@ -103,6 +103,7 @@ NOT_PAGES = {
     "webhooks:redeliver": "POST only (redeliver button of a delivery)",
     "pathways:candidate_invite": "POST only (invite button of the candidate page)",
     "candidate:message_post": "POST only (message form of « Mon parcours »)",
+    "candidate:document_add": "POST only (document form of « Mon parcours »)",
     "candidate:document_download": "a download (a document of the candidate's pathway)",
     "candidate:agreement_download": "a download (the agreement PDF, from « Mon parcours »)",
 }

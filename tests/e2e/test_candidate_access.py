@@ -79,12 +79,21 @@ def test_the_holder_invites_the_candidate_who_follows_their_pathway(page, live_s
     with open(download.value.path(), "rb") as handle:
         assert handle.read() == PDF_BYTES
     page.locator("#form-message").get_by_label("Votre message").fill("Merci, j'ai bien reçu le planning.")
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name="Envoyer", exact=True).click()
     page.wait_for_url(re.compile(r"#messages$"))
     page.get_by_text("Votre message est envoyé.").wait_for()
     assert "Merci, j'ai bien reçu le planning." in page.locator("#fil-messages").inner_text()
     written = PathwayMessage.objects.get(body="Merci, j'ai bien reçu le planning.")
     assert written.author.email == candidate.email and written.organisation is None
+
+    # The document they were asked for, sent from their page.
+    upload = tmp_path / "attestation.pdf"
+    upload.write_bytes(PDF_BYTES)
+    page.locator("#form-document").get_by_label("Le document").set_input_files(str(upload))
+    page.get_by_role("button", name="Envoyer le document").click()
+    page.wait_for_url(re.compile(r"#documents$"))
+    assert "attestation.pdf" in page.locator("#liste-documents").inner_text()
+    assert pathway.documents.get(original_name="attestation.pdf").uploaded_by.email == candidate.email
 
     # Nothing else: the staff's pathway page is refused; the link is spent; then a normal login.
     page.goto(f"{live_server.url}/parcours/{pathway.pk}/")

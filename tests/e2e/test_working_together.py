@@ -53,7 +53,7 @@ def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, li
     page.goto(f"{live_server.url}/parcours/{pathway.pk}/")
     page.locator("#form-message").get_by_role("textbox").fill("Pouvez-vous confirmer la date de début du contrat ?")
     page.get_by_label("Pièce jointe (facultative)").set_input_files(str(attachment))
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name="Envoyer", exact=True).click()
     page.wait_for_url(re.compile(r"#messages$"))
     assert "Votre message est envoyé." in page.content()
     page.locator("#form-note").get_by_role("textbox").fill("Vérifier le SIRET de l'employeur avant de statuer.")
@@ -86,7 +86,7 @@ def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, li
     assert download.value.suggested_filename == "attestation.pdf"
     assert "Vérifier le SIRET" not in page.content()
     page.locator("#form-message").get_by_role("textbox").fill("Oui : le contrat commence comme indiqué.")
-    page.get_by_role("button", name="Envoyer").click()
+    page.get_by_role("button", name="Envoyer", exact=True).click()
     page.get_by_text("Votre message est envoyé.").wait_for()
     assert "Oui : le contrat commence comme indiqué." in page.locator("#fil-messages").inner_text()
 

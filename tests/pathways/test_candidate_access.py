@@ -156,7 +156,7 @@ def test_a_candidate_sees_their_own_pathway_only(world):
     assert not Candidate.objects.visible_to(user).exists()
     assert not PlanAction.objects.visible_to(user).exists()
     # Every other scope answers none, and the staff's actions are refused.
-    for action in ("pathway.view", "candidate.manage", "document.add", "pathway_note.write", "indicators.view"):
+    for action in ("pathway.view", "candidate.manage", "document.kind_choose", "pathway_note.write", "indicators.view"):
         assert not policy.may(user, action)
     assert policy.may(user, "message.write") and policy.may(user, "candidate_portal.view")
 
@@ -268,3 +268,28 @@ def test_the_candidate_is_told_of_a_new_message_by_e_mail_with_a_link_to_their_p
         services.message_post(acting_user=user, pathway=pathway, body="Merci.")
     assert Notification.objects.filter(recipient=user).count() == 1
     assert Notification.objects.filter(recipient=staff["project_holder"], event_key__startswith="message:").exists()
+
+
+def test_the_candidate_sends_a_document_they_were_asked_for(world, client):
+    pathway, staff, other = world
+    pathway = walk_to(pathway, PathwayPhase.SUPPORT, staff)
+    user = candidate_account(pathway, staff)
+    client.force_login(user)
+    before = pathway.documents.count()
+    page = client.get(f"/mon-parcours/{pathway.pk}/").content.decode()
+    assert "Envoyer un document qu&#x27;on vous a demandé" in page or "Envoyer un document qu'on vous a demandé" in page
+    response = client.post(f"/mon-parcours/{pathway.pk}/pieces/", {"file": pdf_upload(name="attestation.pdf")})
+    assert response.status_code == 302 and response.url == f"/mon-parcours/{pathway.pk}/#documents"
+    document = pathway.documents.get(original_name="attestation.pdf")
+    assert document.kind == "other" and document.uploaded_by == user
+    # The staff find it among the pathway's pieces.
+    assert document in selectors.candidate_documents(pathway)
+    # A fake PDF is refused in plain words, nothing is kept; another pathway is a 404.
+    refused = client.post(f"/mon-parcours/{pathway.pk}/pieces/", {"file": pdf_upload(content=b"%PDF-1.4 faux")})
+    assert refused.status_code == 400 and pathway.documents.count() == before + 1
+    assert client.post(f"/mon-parcours/{other.pk}/pieces/", {"file": pdf_upload()}).status_code == 404
+    # The pieces the phases require are the staff's to file.
+    with pytest.raises(PermissionDenied):
+        services.document_add(
+            acting_user=user, pathway=pathway, kind="feasibility_study", uploaded_file=pdf_upload(name="etude.pdf")
+        )

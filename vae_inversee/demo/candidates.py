@@ -15,7 +15,7 @@ from sesame.tokens import create_token
 from evaluation.models import AcquiredBlock
 from funding.models import FundingFile
 from pathways import candidate_access, services
-from pathways.enums import CANDIDATE_INVITATION_SCOPE, PathwayPhase
+from pathways.enums import CANDIDATE_INVITATION_SCOPE, DocumentKind, PathwayPhase
 from pathways.models import Candidate, Pathway
 from vae_inversee.accounts.models import User
 from vae_inversee.lib.pdf import render_pdf
@@ -63,6 +63,14 @@ def seed_candidate_accounts(password) -> int:
         token=create_token(candidate.user, CANDIDATE_INVITATION_SCOPE), password=password
     )
     _thread(pathway, holder, user)
+    # What the candidate was asked for, sent from « Mon parcours » (an « Autre pièce » of the pathway).
+    certificate = render_pdf("pathways/pdf/demo_document.html", {"title": "Attestation de suivi de formation"})
+    services.document_add(
+        acting_user=user,
+        pathway=pathway,
+        kind=DocumentKind.OTHER,
+        uploaded_file=ContentFile(certificate, name="attestation-suivi-formation.pdf"),
+    )
 
     invited = (
         Candidate.objects.filter(project_holder__organisation=organisation, user__isnull=True, anonymised_at=None)

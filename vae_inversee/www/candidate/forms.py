@@ -19,6 +19,14 @@ class CandidateMessageForm(Form):
     )
 
 
+class CandidateDocumentForm(Form):
+    file = forms.FileField(
+        label="Le document",
+        help_text="Un PDF ou une photo (PNG ou JPEG), 10 Mo au plus. Il rejoint les pièces de votre parcours.",
+        widget=UploadInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}),
+    )
+
+
 class ChoosePasswordForm(Form, SetPasswordForm):
     """Django's SetPasswordForm (the two fields, the validators), in plain words; the service saves."""
 

@@ -18,17 +18,18 @@ from evaluation import selectors as evaluation_selectors
 from funding import selectors as funding_selectors
 from funding.agreements import agreement_file
 from pathways import candidate_access, selectors, services, workflow
+from pathways.enums import DocumentKind
 from vae_inversee.accounts.policy import CANDIDATE_PORTAL
 from vae_inversee.lib import policy
 from vae_inversee.www.access import allowed, download, post_only
-from vae_inversee.www.candidate.forms import CandidateMessageForm, ChoosePasswordForm
+from vae_inversee.www.candidate.forms import CandidateDocumentForm, CandidateMessageForm, ChoosePasswordForm
 
 
 def _pathway(request, pk):
     return get_object_or_404(selectors.candidate_pathways(request.user), pk=pk)
 
 
-def _page(request, pathway, *, others, message_form=None, status=200):
+def _page(request, pathway, *, others, message_form=None, document_form=None, status=200):
     candidate = pathway.candidate
     context = {
         "pathway": pathway,
@@ -41,6 +42,8 @@ def _page(request, pathway, *, others, message_form=None, status=200):
         "message_form": message_form or CandidateMessageForm(),
         "can_write": policy.can(request.user, "message.write", pathway),
         "documents": list(selectors.candidate_documents(pathway)),
+        "document_form": document_form or CandidateDocumentForm(),
+        "can_upload": policy.can(request.user, "document.add", pathway),
         "agreements": funding_selectors.candidate_agreements(pathway),
     }
     response = render(request, "pages/my_pathway.html", context, status=status)
@@ -88,6 +91,29 @@ def message_post(request, pk):
             return redirect(_pathway_url(current, "messages"))
     others = [other for other in selectors.candidate_pathways(request.user) if other.pk != current.pk]
     return _page(request, current, others=others, message_form=form, status=400)
+
+
+@allowed(CANDIDATE_PORTAL)
+@post_only("candidate:pathway")
+def document_add(request, pk):
+    """The candidate sends a document they were asked for; it joins the pathway's pieces as « Autre pièce »."""
+    current = _pathway(request, pk)
+    form = CandidateDocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_add(
+                acting_user=request.user,
+                pathway=current,
+                kind=DocumentKind.OTHER,
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, "Votre document est envoyé : les personnes qui suivent votre parcours le voient.")
+            return redirect(_pathway_url(current, "documents"))
+    others = [other for other in selectors.candidate_pathways(request.user) if other.pk != current.pk]
+    return _page(request, current, others=others, document_form=form, status=400)
 
 
 @allowed(CANDIDATE_PORTAL)
