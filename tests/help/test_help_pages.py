@@ -13,8 +13,8 @@ from funding.models import FundingPolicy
 from pathways import contracts, workflow
 from pathways.enums import PathwayPhase
 from tests.accounts.factories import UserFactory
-from tests.pathways.factories import PathwayFactory, staff_of
-from vae_inversee.accounts.enums import Role
+from tests.pathways.factories import PathwayFactory, candidate_account, staff_of
+from vae_inversee.accounts.enums import MEMBER_ROLES, Role
 from vae_inversee.lib.money import format_euros
 from vae_inversee.www.errors import server_error
 from vae_inversee.www.help.content import HELP_URL_NAMES, ROLE_PAGES, phase_anchor
@@ -83,12 +83,21 @@ def test_a_role_page_lists_the_moves_of_that_role_only(client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("role", sorted(MEMBER_ROLES))
 def test_the_header_help_link_points_to_the_role_page(client, role):
     user = UserFactory(role=role)
     client.force_login(user)
     html = client.get(reverse("help:index")).content.decode()
     assert f'href="{reverse(HELP_URL_NAMES[role])}" id="help-link"' in html
+
+
+@pytest.mark.django_db
+def test_a_candidate_help_link_points_to_the_candidate_page(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    client.force_login(candidate_account(pathway, staff_of(pathway)))
+    html = client.get(reverse("help:index")).content.decode()
+    assert f'href="{reverse(HELP_URL_NAMES[Role.CANDIDATE])}" id="help-link"' in html
 
 
 @pytest.mark.django_db
