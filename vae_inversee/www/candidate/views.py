@@ -71,49 +71,53 @@ def _pathway_url(pathway, anchor=""):
     return reverse("candidate:pathway", args=[pathway.pk]) + (f"#{anchor}" if anchor else "")
 
 
-@allowed(CANDIDATE_PORTAL)
-@post_only("candidate:pathway")
-def message_post(request, pk):
+def _act(request, pk, *, form_class, name, act, success, anchor):
+    """A form of « Mon parcours »: the service acts and the page follows, or the page again with the errors."""
     current = _pathway(request, pk)
-    form = CandidateMessageForm(request.POST, request.FILES)
+    form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.message_post(
-                acting_user=request.user,
-                pathway=current,
-                body=form.cleaned_data["body"],
-                attachment=form.cleaned_data["attachment"],
-            )
+            act(current, form.cleaned_data)
         except ValidationError as error:
             form.add_service_errors(error)
         else:
-            messages.success(request, "Votre message est envoyé.")
-            return redirect(_pathway_url(current, "messages"))
+            messages.success(request, success)
+            return redirect(_pathway_url(current, anchor))
     others = [other for other in selectors.candidate_pathways(request.user) if other.pk != current.pk]
-    return _page(request, current, others=others, message_form=form, status=400)
+    return _page(request, current, others=others, status=400, **{name: form})
+
+
+@allowed(CANDIDATE_PORTAL)
+@post_only("candidate:pathway")
+def message_post(request, pk):
+    return _act(
+        request,
+        pk,
+        form_class=CandidateMessageForm,
+        name="message_form",
+        act=lambda pathway, data: services.message_post(
+            acting_user=request.user, pathway=pathway, body=data["body"], attachment=data["attachment"]
+        ),
+        success="Votre message est envoyé.",
+        anchor="messages",
+    )
 
 
 @allowed(CANDIDATE_PORTAL)
 @post_only("candidate:pathway")
 def document_add(request, pk):
     """The candidate sends a document they were asked for; it joins the pathway's pieces as « Autre pièce »."""
-    current = _pathway(request, pk)
-    form = CandidateDocumentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.document_add(
-                acting_user=request.user,
-                pathway=current,
-                kind=DocumentKind.OTHER,
-                uploaded_file=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            form.add_service_errors(error)
-        else:
-            messages.success(request, "Votre document est envoyé : les personnes qui suivent votre parcours le voient.")
-            return redirect(_pathway_url(current, "documents"))
-    others = [other for other in selectors.candidate_pathways(request.user) if other.pk != current.pk]
-    return _page(request, current, others=others, document_form=form, status=400)
+    return _act(
+        request,
+        pk,
+        form_class=CandidateDocumentForm,
+        name="document_form",
+        act=lambda pathway, data: services.document_add(
+            acting_user=request.user, pathway=pathway, kind=DocumentKind.OTHER, uploaded_file=data["file"]
+        ),
+        success="Votre document est envoyé : les personnes qui suivent votre parcours le voient.",
+        anchor="documents",
+    )
 
 
 @allowed(CANDIDATE_PORTAL)
