@@ -32,6 +32,8 @@ def test_the_certifier_records_a_partial_jury_kept_on_the_candidate_record(page,
 
     # ---- the certifier opens the pathway from the jury queue and records a partial validation
     as_user(page, base, "certificateur@demo.vae")
+    # The jury queue, searched by reference (the certifier's queues show one at a time, 25 a page).
+    page.goto(f"{base}/certification/?file=jury&q={pathway.reference}")
     page.locator("#table-jurys").get_by_role("link", name=pathway.reference).click()
     page.wait_for_url(re.compile(rf"/parcours/{pathway.pk}/$"))
     form = page.locator("#form-jury")

@@ -125,6 +125,7 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
 
     # ---- the certifier declares the file admissible
     as_user(page, base, "certificateur@demo.vae")
+    page.goto(f"{base}/certification/?q={pathway.reference}")
     page.locator("#table-recevabilites").get_by_role("link", name=pathway.reference).click()
     page.locator("#radio-id_decision").get_by_text("Recevable", exact=True).click()
     click(page, "Enregistrer la décision")
@@ -163,6 +164,8 @@ def test_a_pathway_walks_through_its_five_phases(page, live_server, demo, tmp_pa
 
     # ---- the certifier sets the jury date
     as_user(page, base, "certificateur@demo.vae")
+    # The jury queue, searched by reference (the certifier's queues show one at a time, 25 a page).
+    page.goto(f"{base}/certification/?file=jury&q={pathway.reference}")
     page.locator("#table-jurys").get_by_role("link", name=pathway.reference).click()
     page.get_by_label("Date de la session de jury").fill("2026-09-10")
     click(page, "Fixer la date du jury")
