@@ -444,7 +444,9 @@ def test_readers_may_not_upload(pathway, staff, role):
     response = upload(api_as(staff[role]), pathway)
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Seuls le porteur de projet, l'accompagnateur et le candidat déposent des pièces."}
+    assert response.json() == {
+        "detail": "Seuls le porteur de projet, l'accompagnateur et le candidat déposent des pièces."
+    }
 
 
 def test_no_upload_once_the_pathway_is_closed(pathway, staff):
