@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from funding import scopes
@@ -81,6 +81,11 @@ class FundingFileQuerySet(models.QuerySet):
         return self.filter(status__in=DECIDED_STATUSES)
 
 
+# The OPCO queue's first sort key: the files waiting for its decision (0) before the others (1). One
+# expression for the ordering (funding.selectors.opco_queue) and the index that serves it.
+QUEUE_RANK = Case(When(status=FundingStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
 class FundingFile(models.Model):
     """The funding request (dossier de prise en charge) of one pathway for one contract year."""
 
@@ -151,6 +156,20 @@ class FundingFile(models.Model):
         indexes = [
             # The OPCO queue: its files by status, oldest first.
             models.Index(fields=["opco", "status", "submitted_at"], name="funding_queue_idx"),
+            # The API's queue order (the model's ordering) within the OPCO.
+            models.Index(fields=["opco", "submitted_at", "created_at", "id"], name="funding_opco_submitted_idx"),
+            # The portal's queue order (funding.selectors.opco_queue: those to decide first): the same
+            # expressions, so that the page reads the index in order instead of sorting every file.
+            models.Index(
+                F("opco"),
+                QUEUE_RANK,
+                F("submitted_at"),  # ascending: nulls last on PostgreSQL, as the queue sorts them
+                F("created_at"),
+                F("id"),
+                name="funding_opco_queue_rank_idx",
+            ),
+            # The Ministry's list (most recently updated first).
+            models.Index(fields=["-updated_at", "-id"], name="funding_updated_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

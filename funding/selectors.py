@@ -1,11 +1,11 @@
 """Reads for the funding pages: each in a fixed number of queries, whatever the number of files."""
 
-from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from certifications.models import Certification
-from funding.enums import CATEGORIES, QUEUE_STATUSES, FundingCategory, FundingStatus
-from funding.models import FundingFile, FundingFileAssignment, FundingFileNote, FundingPolicy
+from funding.enums import CATEGORIES, QUEUE_STATUSES, FundingCategory
+from funding.models import QUEUE_RANK, FundingFile, FundingFileAssignment, FundingFileNote, FundingPolicy
 from funding.money import Amounts, Caps, months_in_year, prorated_caps
 from funding.plan import plan_amounts
 from pathways.models import ProjectHolder
@@ -28,7 +28,7 @@ def opco_queue(user):
         .filter(status__in=QUEUE_STATUSES)
         .select_related(*LIST_RELATED)
         .order_by(
-            Case(When(status=FundingStatus.SUBMITTED, then=Value(0)), default=Value(1), output_field=IntegerField()),
+            QUEUE_RANK,
             F("submitted_at").asc(nulls_last=True),
             "created_at",
             "id",

@@ -130,7 +130,11 @@ DATABASES = {
     "default": env.db_url_config(env.str("DATABASE_URL", default="") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# Persistent connections in production (a new connection per request costs ~4x the framework's floor,
+# issue 16); none on SQLite (a file, nothing to save) and in development.
+_DEFAULT_CONN_MAX_AGE = 60 if (PRODUCTION and DATABASES["default"]["ENGINE"].endswith("postgresql")) else 0
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=_DEFAULT_CONN_MAX_AGE)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
