@@ -1,5 +1,7 @@
 """Who sees which funding files (product.md section 2); `FundingFile.objects.visible_to(user)` asks here."""
 
+from django.db.models import Exists, OuterRef
+
 from funding.enums import FundingStatus
 from pathways.models import Pathway
 from vae_inversee.accounts.enums import Role
@@ -41,10 +43,12 @@ def pathways_of_opco(pathways, user):
     """An OPCO sees a pathway while one of its funding files that is not a draft is addressed to it
     (product.md section 2): not merely because of the employer's IDCC, and still after an IDCC change."""
     submitted = [status for status in FundingStatus.values if status not in DRAFTS]
-    # One filter() call: both conditions on the same file.
-    return pathways.filter(
-        funding_files__opco_id=_organisation_id(user), funding_files__status__in=submitted
-    ).distinct()
+    # EXISTS, not a join + DISTINCT: both conditions on the same file, each pathway once, and the lists that
+    # read « pathway IN (this) » (messages, unread counts) no longer de-duplicate every file of the OPCO.
+    files = pathways.model._meta.get_field("funding_files").related_model.objects.filter(
+        pathway=OuterRef("pk"), opco_id=_organisation_id(user), status__in=submitted
+    )
+    return pathways.filter(Exists(files))
 
 
 # Payment requests: the holder's own, the OPCO's (through its files), everything for the Ministry.

@@ -1,6 +1,6 @@
 """Reads for the funding pages: each in a fixed number of queries, whatever the number of files."""
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from certifications.models import Certification
@@ -63,12 +63,13 @@ def filter_files(queryset, *, status=None, project_holder=None, certification=No
 
 
 def status_counts(queryset, statuses) -> tuple[list[dict], int]:
-    """Files per status in ONE aggregate query: ([{"status", "label", "count"}] in `statuses` order, total)."""
-    counts = queryset.order_by().aggregate(
-        total=Count("pk"), **{status.value: Count("pk", filter=Q(status=status)) for status in statuses}
-    )
-    rows = [{"status": status.value, "label": status.label, "count": counts[status.value]} for status in statuses]
-    return rows, counts["total"]
+    """Files per status in ONE `GROUP BY status` query: ([{"status", "label", "count"}] in `statuses` order,
+    total). The OPCO's reads only its index (opco, status, ...), not its files."""
+    per_status = {row["status"]: row["n"] for row in queryset.order_by().values("status").annotate(n=Count("*"))}
+    rows = [
+        {"status": status.value, "label": status.label, "count": per_status.get(status.value, 0)} for status in statuses
+    ]
+    return rows, sum(per_status.values())
 
 
 def funding_totals(queryset) -> list[dict]:

@@ -51,7 +51,7 @@ def phase_counts(queryset) -> tuple[list[dict], int]:
 
     A scope that joins (the certifier's, `.distinct()`) counts each pathway once.
     """
-    count = Count("pk", distinct=queryset.query.distinct)
+    count = Count("pk", distinct=True) if queryset.query.distinct else Count("*")
     per_phase = {row["phase"]: row["n"] for row in queryset.order_by().values("phase").annotate(n=count)}
     rows = [
         {"phase": phase.value, "label": phase.label, "count": per_phase.get(phase.value, 0)} for phase in PathwayPhase
