@@ -3,6 +3,8 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from vae_inversee.lib.pagination import Paginator
+
 
 def _positive_integer(request, name):
     raw = request.query_params.get(name)
@@ -18,6 +20,8 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     invalid_page_message = "Page invalide."
+    # Deep pages choose their pks on the ordering index before joining (vae_inversee.lib.pagination).
+    django_paginator_class = Paginator
 
     def paginate_queryset(self, queryset, request, view=None):
         # A malformed page size is a 400 naming it (not silently the default); a page that is not one

@@ -18,12 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
 from vae_inversee.accounts import selectors as account_selectors
+from vae_inversee.lib.pagination import Paginator
 from vae_inversee.lib.search import folded_search
 from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
 
