@@ -8,7 +8,9 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Q, Sum, Window
+from django.db.models.functions import Lead
 from django.utils import timezone
 
 from certifications.enums import Level
@@ -39,30 +41,29 @@ def phase_durations(pathways):
     A stay in phase P starts with the transition into P (or the pathway's creation for positioning)
     and ends with the next transition of the same pathway.
     """
-    log = PathwayTransition.objects.filter(pathway__in=pathways)
-    following = PathwayTransition.objects.filter(pathway=OuterRef("pathway")).filter(
-        Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk"))
-    )
-    stays = log.annotate(left_at=Subquery(following.order_by("at", "pk").values("at")[:1])).annotate(
-        duration=ExpressionWrapper(F("left_at") - F("at"), output_field=DurationField())
-    )
-    first_moves = log.filter(from_phase=PathwayPhase.POSITIONING).annotate(
-        duration=ExpressionWrapper(F("at") - F("pathway__created_at"), output_field=DurationField())
-    )
-    # Positioning starts at the pathway's creation; every other stay with the move into the phase.
-    by_phase = {PathwayPhase.POSITIONING: first_moves} | {
-        phase: stays.filter(to_phase=phase, left_at__isnull=False) for phase in PHASE_ORDER[1:-1]
-    }
+    log = PathwayTransition.objects.filter(pathway__in=pathways.order_by().values("pk"))
+    # One query: the next transition of the same pathway, in (at, id) order, by a window over the log (no
+    # correlated subquery per row); the medians are taken here, the stays sorted by duration.
+    rows = log.annotate(
+        left_at=Window(Lead("at"), partition_by=[F("pathway_id")], order_by=[F("at").asc(), F("pk").asc()])
+    ).values_list("from_phase", "to_phase", "at", "left_at", "pathway__created_at")
+    stays = {phase: [] for phase in PHASE_ORDER[:-1]}
+    timed = set(PHASE_ORDER[1:-1])
+    for from_phase, to_phase, at, left_at, created_at in rows.order_by():
+        # Positioning starts at the pathway's creation; every other stay with the move into the phase.
+        if from_phase == PathwayPhase.POSITIONING:
+            stays[PathwayPhase.POSITIONING].append(at - created_at)
+        if to_phase in timed and left_at is not None:
+            stays[to_phase].append(left_at - at)
     result = {}
-    for phase, durations in by_phase.items():
-        count = durations.count()
+    for phase, durations in stays.items():
+        count = len(durations)
         if not count:
             result[phase] = (None, 0)
             continue
         # The median: the middle stay (or the two middle ones) in duration order.
-        middle = list(
-            durations.order_by("duration").values_list("duration", flat=True)[(count - 1) // 2 : count // 2 + 1]
-        )
+        durations.sort()
+        middle = durations[(count - 1) // 2 : count // 2 + 1]
         median = sum(middle, datetime.timedelta()) / len(middle)
         result[phase] = (round(median.total_seconds() / 86400, 1), count)
     return result
@@ -247,6 +248,21 @@ def money_flow(files) -> dict:
 
 
 def compute(user, filters=None) -> dict:
+    """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`,
+    kept per (data version, user, filters) in the cache. The version changes at every write of the data the
+    indicators read (evaluation.indicator_version), so a cached figure is never stale."""
+    from evaluation import indicator_version
+
+    key = indicator_version.key(user, filters)
+    data = cache.get(key) if key else None
+    if data is None:
+        data = compute_from_scratch(user, filters)
+        if key:
+            cache.set(key, data, indicator_version.TIMEOUT)
+    return data | {"generated_at": timezone.now()}
+
+
+def compute_from_scratch(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters` (a valid evaluation.filters.IndicatorFilter)."""
     pathways = filters.pathways() if filters is not None else Pathway.objects.visible_to(user)
     by_phase = _counts(pathways, "phase")

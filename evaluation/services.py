@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from evaluation import tasks
+from evaluation import indicator_version, tasks
 from evaluation.enums import (
     EMPLOYED_SITUATIONS,
     JuryOutcome,
@@ -123,6 +123,7 @@ def jury_record(*, acting_user, pathway, session_date, outcome, block_results, c
     JuryBlockResult.objects.bulk_create(
         [JuryBlockResult(jury=jury, skill_block=targeted[pk], validated=validated) for pk, validated in results.items()]
     )
+    indicator_version.bump()  # a bulk insert: no signal
     for pk, validated in results.items():
         if validated:
             AcquiredBlock.objects.get_or_create(

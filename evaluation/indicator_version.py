@@ -1,0 +1,65 @@
+"""The version of the data the indicators read: a token that changes at every write of that data.
+
+`indicators.compute` keeps its figures per (version, user, filters): a repeated read costs one cache hit,
+and a write makes every kept figure unreachable. The token changes twice per write: at once (the writing
+request, and tests, which never commit, read fresh figures) and again after the commit (a figure computed
+by another request between the first change and the commit, from the data before it, is dropped). A
+random token, not a counter: a version lost by the cache (eviction, restart) cannot come back and revive
+old figures.
+
+Every model of the apps below is watched (save, delete, many-to-many); the few bulk writes that bypass
+signals call `bump()` themselves (evaluation.services.record_jury's block results, the bench seeder through
+`manage.py refresh_indicators`).
+"""
+
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+VERSION_KEY = "indicators:version"
+TIMEOUT = 24 * 3600
+WATCHED_APPS = {"accounts", "certifications", "pathways", "funding", "evaluation"}
+
+
+def _new_version():
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def bump():
+    """The indicators' data changed (or is about to, in the current transaction)."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def version() -> str:
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def key(user, filters) -> str | None:
+    """The cache key of `user`'s indicators within `filters` (None: not kept, an anonymous user)."""
+    if user is None or not getattr(user, "pk", None):
+        return None
+    echo = filters.echo() if filters is not None else None
+    payload = json.dumps([user.pk, echo, settings.NATIONAL_PATHWAY_CEILING], sort_keys=True, default=str)
+    return f"indicators:{version()}:{hashlib.sha256(payload.encode()).hexdigest()}"
+
+
+def _on_write(sender, update_fields=None, **kwargs):
+    # A login stamps `last_login` only: nothing the indicators read.
+    if sender._meta.app_label in WATCHED_APPS and set(update_fields or ()) != {"last_login"}:
+        bump()
+
+
+def connect():
+    post_save.connect(_on_write, dispatch_uid="indicators-version-save")
+    post_delete.connect(_on_write, dispatch_uid="indicators-version-delete")
+    m2m_changed.connect(_on_write, dispatch_uid="indicators-version-m2m")

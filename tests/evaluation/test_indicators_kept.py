@@ -1,0 +1,136 @@
+"""The kept indicators (evaluation.indicator_version) equal a from-scratch computation after any writes."""
+
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from evaluation import indicator_version
+from evaluation.filters import IndicatorFilter
+from evaluation.indicators import compute, compute_from_scratch
+from pathways import services as pathway_services
+from pathways.enums import PHASE_ORDER, PathwayPhase
+from pathways.models import Pathway
+from tests.accounts.factories import UserFactory
+from tests.pathways.factories import (
+    ACTING_ROLE,
+    PathwayFactory,
+    approve_year_one,
+    fulfil_guards,
+    staff_of,
+)
+
+
+def _figures(data):
+    return {name: value for name, value in data.items() if name != "generated_at"}
+
+
+def _filters(user, **data):
+    filters = IndicatorFilter(data, user=user)
+    assert filters.is_valid(), filters.errors
+    return filters
+
+
+def _readers(staff, region):
+    ministry = UserFactory(role="ministry")
+    return [
+        (ministry, lambda: None),
+        (ministry, lambda: _filters(ministry, region=region)),
+        (staff["project_holder"], lambda: None),
+        (staff["opco"], lambda: None),
+    ]
+
+
+def _step(rng, pathways, staff):
+    pathway = Pathway.objects.get(pk=rng.choice(pathways).pk)
+    action = rng.choice(["create", "forward", "forward", "forward", "abandon", "fund", "rename"])
+    if action == "create":
+        pathways.append(
+            PathwayFactory(
+                project_holder=pathway.project_holder,
+                employer=pathway.employer,
+                companion=pathway.companion,
+                certification=pathway.certification,
+            )
+        )
+    elif action == "forward" and pathway.phase in PHASE_ORDER[:-1]:
+        step = PHASE_ORDER[PHASE_ORDER.index(pathway.phase) + 1]
+        fulfil_guards(pathway, step, staff)
+        pathway_services.pathway_transition(acting_user=staff[ACTING_ROLE[step]], pathway=pathway, to=step)
+    elif action == "abandon" and pathway.phase not in (PathwayPhase.ABANDONED, PathwayPhase.COMPLETED):
+        pathway_services.pathway_transition(
+            acting_user=staff["project_holder"], pathway=pathway, to="abandoned", comment="Départ de l'entreprise"
+        )
+    elif action == "fund":
+        approve_year_one(pathway, staff)
+    elif action == "rename":
+        organisation = pathway.project_holder.organisation
+        organisation.name = f"Porteur {rng.randrange(1000)}"
+        organisation.save()
+    return action
+
+
+@pytest.mark.django_db
+def test_kept_figures_equal_a_computation_from_scratch_after_random_writes(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    rng = random.Random(16)
+    first = PathwayFactory()
+    staff = staff_of(first)
+    pathways = [first]
+    readers = _readers(staff, first.project_holder.organisation.region)
+    done = []
+    for _ in range(40):
+        for user, filters in readers:
+            compute(user, filters())  # kept before the write
+        try:
+            with transaction.atomic():
+                done.append(_step(rng, pathways, staff))
+        except ValidationError:
+            continue
+        for user, filters in readers:
+            assert _figures(compute(user, filters())) == _figures(compute_from_scratch(user, filters()))
+    # The sequence did write (not a test that cannot fail).
+    assert {"create", "forward", "fund"} <= set(done)
+    assert Pathway.objects.exclude(phase=PathwayPhase.POSITIONING).exists()
+
+
+@pytest.mark.django_db
+def test_a_kept_read_costs_no_query_and_a_write_drops_it(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff_of(pathway)
+    ministry = UserFactory(role="ministry")
+    before = compute(ministry)
+    with CaptureQueriesContext(connection) as queries:
+        assert _figures(compute(ministry)) == _figures(before)
+    assert len(queries) == 0
+    PathwayFactory(
+        project_holder=pathway.project_holder,
+        employer=pathway.employer,
+        companion=pathway.companion,
+        certification=pathway.certification,
+    )
+    assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
+    indicator_version.bump()
+    assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
+
+
+@pytest.mark.django_db
+def test_query_count_of_a_computation_does_not_grow_with_the_data(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff = staff_of(pathway)
+    ministry = UserFactory(role="ministry")
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            compute_from_scratch(ministry)
+        counts.append(len(queries))
+        for _ in range(3):
+            other = PathwayFactory(
+                project_holder=pathway.project_holder, employer=pathway.employer, companion=pathway.companion
+            )
+            approve_year_one(other, staff)
+    assert counts[0] == counts[1]
