@@ -25,8 +25,9 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 from pathways.enums import AdmissibilityDecision, DocumentKind
 from pathways.models import Document, Pathway
+from tests import celery_worker
 from tests.accounts.factories import UserFactory
-from tests.celery_worker import redis_reachable, running_worker, test_database_url
+from tests.celery_worker import redis_reachable, running_worker
 from tests.conftest import require_service
 from tests.pathways.factories import PDF_BYTES, PathwayFactory, add_contract, give_plan, staff_of
 
@@ -104,7 +105,7 @@ class Browser:
 
 @pytest.fixture
 def instances(transactional_db, tmp_path):
-    database_url = test_database_url()
+    database_url = celery_worker.test_database_url()
     require_service(database_url is not None, "needs PostgreSQL shared by two processes: set DATABASE_URL")
     redis_url = os.environ.get("REDIS_URL", "")
     require_service(redis_reachable(redis_url), "REDIS_URL is not set or Redis does not answer")
