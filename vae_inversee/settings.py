@@ -135,6 +135,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 _DEFAULT_CONN_MAX_AGE = 60 if (PRODUCTION and DATABASES["default"]["ENGINE"].endswith("postgresql")) else 0
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=_DEFAULT_CONN_MAX_AGE)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
+# Behind PgBouncer in transaction pooling mode (docker-compose.yml), a server-side cursor cannot outlive
+# the transaction that opened it: .iterator() must use client-side cursors then.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool("DISABLE_SERVER_SIDE_CURSORS", default=False)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -162,8 +165,33 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+# Uploads and PDFs: the local disk (MEDIA_ROOT) by default; S3-compatible object storage (django-storages)
+# when AWS_STORAGE_BUCKET_NAME is set, so that every web replica and worker reads and writes the same files.
+# Keys: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or boto3's own chain (instance role...) when unset.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # A prefix inside the bucket (one bucket for several environments).
+            "location": env.str("AWS_LOCATION", default=""),
+            # Private objects: files are served only through the views that check the pathway's scope.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Never replace an existing object: a second name is chosen, as on the disk.
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
