@@ -18,6 +18,7 @@ approved, project ceilings). At the end, `manage.py refresh_indicators` is calle
 
 import argparse
 import datetime as dt
+import functools
 import io
 import os
 import random
@@ -73,6 +74,7 @@ def luhn_digit(digits: str) -> str:
     return str((10 - total % 10) % 10)
 
 
+@functools.cache
 def siret(number: int) -> str:
     siren8 = f"{number:08d}"[-8:]
     siren = siren8 + luhn_digit(siren8)
