@@ -17,6 +17,24 @@ import gevent
 from locust import HttpUser, constant, events, task  # noqa: F401
 from locust.env import Environment
 
+MIN_REQUESTS, MAX_SECONDS = 5, 90
+
+
+def wait_idle(base, headers):
+    """Requests cut at the end of an op still run in gunicorn's workers: wait until both answer fast
+    (two concurrent cheap requests under 100 ms), so the next measure starts on an idle server."""
+    import requests
+
+    session = requests.Session()
+    limit = time.monotonic() + 120
+    while time.monotonic() < limit:
+        jobs = [gevent.spawn(session.get, base + "/api/v1/me/", headers=headers, timeout=120) for _ in range(2)]
+        started = time.monotonic()
+        gevent.joinall(jobs)
+        if time.monotonic() - started < 0.1:
+            return
+        gevent.sleep(0.2)
+
 
 def run_operation(base, operation, common_headers):
     requests = list(operation["requests"])
@@ -74,13 +92,15 @@ def run_operation(base, operation, common_headers):
     started = time.monotonic()
     runner.start(operation["users"], spawn_rate=operation["users"])
     deadline = started + operation["seconds"]
-    while time.monotonic() < deadline:
+    # At least MIN_REQUESTS completed (a slow op would show none in a short window), at most MAX_SECONDS.
+    while time.monotonic() < deadline or (len(timings) < MIN_REQUESTS and time.monotonic() < started + MAX_SECONDS):
         if operation.get("pool") and pool["next"] >= len(requests):
             gevent.sleep(1)  # the last requests in flight
             break
         gevent.sleep(0.05)
     runner.quit()
     elapsed = time.monotonic() - started
+    wait_idle(base, common_headers)
     env.events.request.remove_listener(on_request)
     timings.sort()
 
