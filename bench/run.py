@@ -314,11 +314,13 @@ def main():
         load = json.loads((work / "load.json").read_text())
     finally:
         server.stop()
-    log("EXPLAIN (ANALYZE, BUFFERS) des listes")
-    sh([PYTHON, "bench/prepare.py", "explain", str(work / "explain.json")], env)
-    explain = json.loads((work / "explain.json").read_text())
-    log("import RNCP de 10 000 fiches")
-    rncp = rncp_import(env, work)
+    explain, rncp = [], None
+    if not args.only:  # a partial run (--only) measures its ops alone
+        log("EXPLAIN (ANALYZE, BUFFERS) des listes")
+        sh([PYTHON, "bench/prepare.py", "explain", str(work / "explain.json")], env)
+        explain = json.loads((work / "explain.json").read_text())
+        log("import RNCP de 10 000 fiches")
+        rncp = rncp_import(env, work)
     from report import write_report  # bench/report.py
 
     paths = write_report(
