@@ -10,7 +10,7 @@ PORT ?= 8000
 SITE_URL ?= http://$(HOST):$(PORT)
 export SITE_URL
 
-.PHONY: run test install migrate seed lint format ci clean
+.PHONY: run test install migrate seed lint format ci clean bench bench-seed bench-1m
 
 $(BIN)/python:
 	@echo "Environnement Python : création de $(VENV)…"
@@ -49,6 +49,22 @@ run: seed
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The bench (not part of `make test`): its own PostgreSQL database (BENCH_DATABASE_URL, default vae_bench),
+# seeded once per size, served as in production, loaded, reported in bench/results/ (bench/README.md).
+PATHWAYS ?= 100000
+bench: install
+	$(BIN)/python bench/run.py --pathways $(PATHWAYS)
+
+bench-1m: install
+	$(BIN)/python bench/run.py --pathways 1000000
+
+# Seed only, into $$DATABASE_URL (PostgreSQL), after migrate and seed_demo.
+bench-seed: install
+	@test -n "$$DATABASE_URL" || { echo "bench-seed : définissez DATABASE_URL (PostgreSQL)."; exit 1; }
+	$(BIN)/python manage.py migrate --noinput -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python bench/seed_large.py --pathways $(PATHWAYS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -1,69 +1,134 @@
-"""Bounded load on a running server (loopback only): N sequential requests per URL, as each demo role."""
+"""The load process of the bench (a second process, started by bench/run.py): locust as a library.
 
-import argparse
-import http.cookiejar
+    python bench/load.py plan.json results.json
+
+The plan lists operations `{name, users, seconds, requests: [{method, path, headers, body?, files?}]}`;
+each user loops over the op's requests (writes: each request once, from a pool of distinct targets)
+for a fixed time. Every response is timed (an event listener: exact percentiles, not locust's buckets);
+a status outside 2xx is an error, with the first bodies kept. Loopback only.
+"""
+
 import json
-import statistics
+import sys
 import time
 import urllib.parse
-import urllib.request
 
-DEMO_PASSWORD = "demo-vae-2026"
-TARGETS = [
-    ("porteur@demo.vae", ["/porteur/", "/api/v1/pathways/?page_size=50", "/api/v1/pathways/?phase=delivery"]),
-    ("opco@demo.vae", ["/opco/", "/api/v1/funding-files/?status=submitted"]),
-    ("ministere@demo.vae", ["/pilotage/", "/api/v1/indicators/"]),
-]
+import gevent
+from locust import HttpUser, constant, events, task  # noqa: F401
+from locust.env import Environment
+
+MIN_REQUESTS, MAX_SECONDS = 5, 90
 
 
-def token(base, email):
-    request = urllib.request.Request(
-        f"{base}/api/v1/auth/token/",
-        data=json.dumps({"email": email, "password": DEMO_PASSWORD}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    return json.load(urllib.request.urlopen(request, timeout=30))["token"]
+def wait_idle(base, headers):
+    """Requests cut at the end of an op still run in gunicorn's workers: wait until both answer fast
+    (two concurrent cheap requests under 100 ms), so the next measure starts on an idle server."""
+    import requests
+
+    session = requests.Session()
+    limit = time.monotonic() + 120
+    while time.monotonic() < limit:
+        jobs = [gevent.spawn(session.get, base + "/api/v1/me/", headers=headers, timeout=120) for _ in range(2)]
+        started = time.monotonic()
+        gevent.joinall(jobs)
+        if time.monotonic() - started < 0.1:
+            return
+        gevent.sleep(0.2)
 
 
-def session(base, email):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.open(f"{base}/connexion/", timeout=30).read()
-    csrf = next(cookie.value for cookie in jar if cookie.name == "csrftoken")
-    body = urllib.parse.urlencode({"username": email, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": csrf}).encode()
-    opener.open(
-        urllib.request.Request(f"{base}/connexion/", data=body, headers={"Referer": f"{base}/connexion/"}), timeout=30
-    )
-    return opener
+def run_operation(base, operation, common_headers):
+    requests = list(operation["requests"])
+    pool = {"next": 0}
+    timings, errors, samples, sizes = [], 0, [], []
+
+    class OperationUser(HttpUser):
+        host = base
+        wait_time = constant(0)
+
+        @task
+        def call(self):
+            if operation.get("pool"):
+                index = pool["next"]
+                if index >= len(requests):
+                    gevent.sleep(0.05)  # the pool is used up: the op ends (main loop)
+                    return
+                pool["next"] += 1
+            else:
+                index = pool["next"] % len(requests)
+                pool["next"] += 1
+            spec = requests[index]
+            files = None
+            if spec.get("files"):
+                files = {name: (filename, content.encode("latin-1"), ctype)
+                         for name, (filename, content, ctype) in spec["files"].items()}  # fmt: skip
+            kwargs = {"headers": {**common_headers, **spec.get("headers", {})}, "name": operation["name"], "catch_response": True,
+                      "allow_redirects": False}  # fmt: skip
+            if spec.get("json") is not None:
+                kwargs["json"] = spec["json"]
+            if spec.get("data") is not None:
+                kwargs["data"] = spec["data"]
+            if files:
+                kwargs["files"] = files
+            with self.client.request(spec["method"], spec["path"], **kwargs) as response:
+                if not 200 <= response.status_code < 300:  # a redirect is an error too
+                    response.failure(f"HTTP {response.status_code}")
+                    if len(samples) < 3:
+                        samples.append({"path": spec["path"], "status": response.status_code,
+                                        "body": (response.text or "")[:300]})  # fmt: skip
+                else:
+                    response.success()
+
+    env = Environment(user_classes=[OperationUser], events=events)
+
+    def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
+        nonlocal errors
+        timings.append(response_time)
+        sizes.append(response_length or 0)
+        if exception is not None:
+            errors += 1
+
+    env.events.request.add_listener(on_request)
+    runner = env.create_local_runner()
+    started = time.monotonic()
+    runner.start(operation["users"], spawn_rate=operation["users"])
+    deadline = started + operation["seconds"]
+    # At least MIN_REQUESTS completed (a slow op would show none in a short window), at most MAX_SECONDS.
+    while time.monotonic() < deadline or (len(timings) < MIN_REQUESTS and time.monotonic() < started + MAX_SECONDS):
+        if operation.get("pool") and pool["next"] >= len(requests):
+            gevent.sleep(1)  # the last requests in flight
+            break
+        gevent.sleep(0.05)
+    runner.quit()
+    elapsed = time.monotonic() - started
+    wait_idle(base, common_headers)
+    env.events.request.remove_listener(on_request)
+    timings.sort()
+
+    def pct(q):
+        if not timings:
+            return None
+        return round(timings[min(len(timings) - 1, int(q * len(timings)))], 2)
+
+    return {
+        "name": operation["name"], "users": operation["users"], "seconds": round(elapsed, 2),
+        "requests": len(timings), "errors": errors, "rps": round(len(timings) / elapsed, 2) if elapsed else 0,
+        "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
+        "bytes": int(sum(sizes) / len(sizes)) if sizes else 0, "error_samples": samples,
+    }  # fmt: skip
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", default="http://127.0.0.1:8010")
-    parser.add_argument("--requests", type=int, default=50)
-    args = parser.parse_args()
-    host = urllib.parse.urlparse(args.base).hostname
+    plan = json.load(open(sys.argv[1]))
+    host = urllib.parse.urlparse(plan["base"]).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("Ce banc ne vise que la machine locale (127.0.0.1).")
-    print(f"{'URL':55} {'médiane ms':>10} {'p95 ms':>8} {'erreurs':>8}")
-    for email, urls in TARGETS:
-        browser = session(args.base, email)
-        api_token = token(args.base, email)
-        for url in urls:
-            timings, errors = [], 0
-            for _ in range(args.requests):
-                request = urllib.request.Request(args.base + url)
-                if url.startswith("/api/"):
-                    request.add_header("Authorization", f"Token {api_token}")
-                started = time.perf_counter()
-                try:
-                    (urllib.request.urlopen if url.startswith("/api/") else browser.open)(request, timeout=60).read()
-                except Exception:  # noqa: BLE001 - counted, the bench goes on
-                    errors += 1
-                timings.append((time.perf_counter() - started) * 1000)
-            timings.sort()
-            p95 = timings[int(len(timings) * 0.95) - 1]
-            print(f"{email.split('@')[0] + ' ' + url:55} {statistics.median(timings):10.1f} {p95:8.1f} {errors:8d}")
+    results = []
+    for operation in plan["operations"]:
+        result = run_operation(plan["base"], operation, plan.get("headers", {}))
+        print(f"  {result['name']:38} p50 {result['p50']} p95 {result['p95']} ms, {result['rps']} req/s, "
+              f"{result['errors']} erreurs", flush=True)  # fmt: skip
+        results.append(result)
+    json.dump(results, open(sys.argv[2], "w"), indent=1)
 
 
 if __name__ == "__main__":
