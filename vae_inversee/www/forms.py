@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm
 
 from funding.money import Amounts
@@ -18,10 +20,44 @@ PLACEHOLDER = "Sélectionner une option"
 DJANGO_BLANK = "---------"
 
 
+class Select(forms.Select):
+    """Django's dropdown, its options written in Python instead of one template include each: the same
+    markup, ~20 times faster for the filters that offer the 2 000 certifications of a national data set
+    (~500 ms of a list page at 100 000 pathways, bench/results, issue 16)."""
+
+    template_name = "includes/select.html"
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["options_html"] = mark_safe(
+            "".join(
+                format_html('<optgroup label="{}">{}</optgroup>', group, self._options(options))
+                if group
+                else self._options(options)
+                for group, options, _index in context["widget"]["optgroups"]
+            )
+        )
+        return context
+
+    @staticmethod
+    def _options(options):
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
+                for option in options
+            ),
+        )
+
+
 class Form(DsfrBaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            if type(field.widget) is forms.Select:
+                # The widget is this form's own copy: it keeps its choices and attributes, renders faster.
+                field.widget.__class__ = Select
             if isinstance(field, forms.ModelChoiceField):
                 if field.empty_label == DJANGO_BLANK:
                     field.empty_label = PLACEHOLDER
