@@ -14,6 +14,7 @@ signals call `bump()` themselves (evaluation.services.record_jury's block result
 
 import hashlib
 import json
+import logging
 import uuid
 
 from django.conf import settings
@@ -21,13 +22,22 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+logger = logging.getLogger("evaluation.indicators")
+
 VERSION_KEY = "indicators:version"
 TIMEOUT = 24 * 3600
 WATCHED_APPS = {"accounts", "certifications", "pathways", "funding", "evaluation"}
+# Written often, read by no indicator: an API token issued or used, a saved list filter.
+IGNORED_MODELS = {"accounts.apitoken", "accounts.savedfilter"}
 
 
 def _new_version():
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    # A write never fails because the cache is down: nothing kept can be read then either, and the figures
+    # are computed from scratch (`version()` answers None) until it is back.
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache backend's own connection errors (redis, memcached…)
+        logger.warning("Indicateurs : le cache est indisponible, version des données non renouvelée.", exc_info=True)
 
 
 def bump():
@@ -36,11 +46,16 @@ def bump():
     transaction.on_commit(_new_version)
 
 
-def version() -> str:
-    current = cache.get(VERSION_KEY)
-    if current is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+def version() -> str | None:
+    """The current token; None when the cache cannot be reached (nothing is kept then)."""
+    try:
         current = cache.get(VERSION_KEY)
+        if current is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+            current = cache.get(VERSION_KEY)
+    except Exception:  # see _new_version
+        logger.warning("Indicateurs : le cache est indisponible, calcul complet.", exc_info=True)
+        return None
     return current
 
 
@@ -48,14 +63,21 @@ def key(user, filters) -> str | None:
     """The cache key of `user`'s indicators within `filters` (None: not kept, an anonymous user)."""
     if user is None or not getattr(user, "pk", None):
         return None
+    current = version()
+    if current is None:
+        return None
     echo = filters.echo() if filters is not None else None
     payload = json.dumps([user.pk, echo, settings.NATIONAL_PATHWAY_CEILING], sort_keys=True, default=str)
-    return f"indicators:{version()}:{hashlib.sha256(payload.encode()).hexdigest()}"
+    return f"indicators:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
 
 
 def _on_write(sender, update_fields=None, **kwargs):
     # A login stamps `last_login` only: nothing the indicators read.
-    if sender._meta.app_label in WATCHED_APPS and set(update_fields or ()) != {"last_login"}:
+    if (
+        sender._meta.app_label in WATCHED_APPS
+        and sender._meta.label_lower not in IGNORED_MODELS
+        and set(update_fields or ()) != {"last_login"}
+    ):
         bump()
 
 

@@ -253,7 +253,7 @@ def compute(user, filters=None) -> dict:
     indicators read (evaluation.indicator_version), so a cached figure is never stale."""
     from evaluation import indicator_version
 
-    key = indicator_version.key(user, filters)
+    key = indicator_version.key(user, filters)  # None: not kept (anonymous user, or the cache is down)
     data = cache.get(key) if key else None
     if data is None:
         data = compute_from_scratch(user, filters)

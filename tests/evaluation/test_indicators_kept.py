@@ -21,6 +21,7 @@ from tests.pathways.factories import (
     fulfil_guards,
     staff_of,
 )
+from vae_inversee.accounts.services import api_token_issue
 
 
 def _figures(data):
@@ -134,3 +135,29 @@ def test_query_count_of_a_computation_does_not_grow_with_the_data(settings, tmp_
             )
             approve_year_one(other, staff)
     assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db
+def test_with_the_cache_down_writes_go_through_and_the_figures_are_computed_in_full(settings, tmp_path, caplog):
+    settings.MEDIA_ROOT = tmp_path
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    pathway = PathwayFactory()
+    staff_of(pathway)
+    ministry = UserFactory(role="ministry")
+    first = compute(ministry)
+    PathwayFactory(project_holder=pathway.project_holder, employer=pathway.employer, companion=pathway.companion)
+    assert compute(ministry)["total_pathways"] == first["total_pathways"] + 1
+    assert _figures(compute(ministry)) == _figures(compute_from_scratch(ministry))
+    assert any("le cache est indisponible" in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.django_db
+def test_issuing_an_api_token_keeps_the_figures(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    PathwayFactory()
+    ministry = UserFactory(role="ministry")
+    before = indicator_version.version()
+    api_token_issue(acting_user=ministry)
+    assert indicator_version.version() == before
