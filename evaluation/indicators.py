@@ -14,6 +14,7 @@ from django.db.models.functions import Lead
 from django.utils import timezone
 
 from certifications.enums import Level
+from evaluation import indicator_version
 from evaluation.enums import EMPLOYED_SITUATIONS, JuryOutcome, OutcomeMoment, OutcomeSituation
 from evaluation.models import Jury, JuryBlockResult, PathwayOutcome
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus, PaymentRequestStatus
@@ -49,10 +50,11 @@ def phase_durations(pathways):
     ).values_list("from_phase", "to_phase", "at", "left_at", "pathway__created_at")
     stays = {phase: [] for phase in PHASE_ORDER[:-1]}
     timed = set(PHASE_ORDER[1:-1])
+    from_creation = {PHASE_ORDER[0]}  # positioning: timed from the pathway's creation
     for from_phase, to_phase, at, left_at, created_at in rows.order_by():
         # Positioning starts at the pathway's creation; every other stay with the move into the phase.
-        if from_phase == PathwayPhase.POSITIONING:
-            stays[PathwayPhase.POSITIONING].append(at - created_at)
+        if from_phase in from_creation:
+            stays[from_phase].append(at - created_at)
         if to_phase in timed and left_at is not None:
             stays[to_phase].append(left_at - at)
     result = {}
@@ -251,8 +253,6 @@ def compute(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`,
     kept per (data version, user, filters) in the cache. The version changes at every write of the data the
     indicators read (evaluation.indicator_version), so a cached figure is never stale."""
-    from evaluation import indicator_version
-
     key = indicator_version.key(user, filters)  # None: not kept (anonymous user, or the cache is down)
     data = cache.get(key) if key else None
     if data is None:
