@@ -71,10 +71,15 @@ def running_worker(tmp_path, *, needs_database=False, beat=False, extra_env=None
             if beat_process is not None:
                 beat_process.terminate()
                 beat_process.wait(timeout=20)
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
     print(log_path.read_text())
+
+
+def stop(process):
+    """Terminate a child process, killing it if it does not stop within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

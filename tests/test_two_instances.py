@@ -27,7 +27,7 @@ from pathways.enums import AdmissibilityDecision, DocumentKind
 from pathways.models import Document, Pathway
 from tests import celery_worker
 from tests.accounts.factories import UserFactory
-from tests.celery_worker import redis_reachable, running_worker
+from tests.celery_worker import redis_reachable, running_worker, stop
 from tests.conftest import require_service
 from tests.pathways.factories import PDF_BYTES, PathwayFactory, add_contract, give_plan, staff_of
 
@@ -148,12 +148,7 @@ def instances(transactional_db, tmp_path):
             yield urls, media
     finally:
         for process, log in processes:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
             log.close()
         for name in ("a", "b"):
             print(f"---- gunicorn {name}\n" + (tmp_path / f"gunicorn-{name}.log").read_text())
