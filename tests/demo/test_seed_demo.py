@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -10,6 +11,7 @@ from evaluation.reminders import collect
 from funding.models import FundingFile, FundingFileNote, PaymentBatch, PaymentRequest
 from pathways.enums import CLOSED_PHASES, PathwayPhase, ProjectStatus
 from pathways.models import Candidate, Employer, Pathway, PathwayMessage, PathwayNote, Project, ProjectHolder
+from tests.demo_snapshot import seeded_demo
 from vae_inversee.accounts.models import Organisation, User
 from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
 from vae_inversee.lib.dates import add_months
@@ -26,7 +28,7 @@ DEMO_LOGINS = {
 
 
 def test_demo_logins_have_their_roles_and_the_shared_password(db):
-    seed_demo()
+    seeded_demo()
     for email, role in DEMO_LOGINS.items():
         user = User.objects.select_related("membership__organisation").get(email=email)
         assert user.role == role
@@ -37,7 +39,7 @@ def test_demo_logins_have_their_roles_and_the_shared_password(db):
 
 
 def test_demo_certifier_certifies_the_eligible_demo_certifications(db):
-    seed_demo()
+    seeded_demo()
     certifier_org = User.objects.get(email="certificateur@demo.vae").organisation
     certified = Certification.objects.vae_eligible().filter(certifiers__organisation=certifier_org)
     assert certified.count() >= 3
@@ -54,7 +56,7 @@ def test_demo_certifier_certifies_the_eligible_demo_certifications(db):
 
 
 def test_demo_has_several_actors_with_valid_identifiers(db):
-    seed_demo()
+    seeded_demo()
     assert (
         User.objects.filter(membership__role="project_holder").values("membership__organisation").distinct().count()
         >= 3
@@ -69,7 +71,7 @@ def test_demo_has_several_actors_with_valid_identifiers(db):
 
 
 def test_seeding_twice_creates_nothing_more(db):
-    seed_demo()
+    seeded_demo()
     counts = (User.objects.count(), Employer.objects.count(), Candidate.objects.count(), Certification.objects.count())
     report = seed_demo()
     assert counts == (
@@ -82,12 +84,13 @@ def test_seeding_twice_creates_nothing_more(db):
 
 
 def test_command_prints_the_password(db, capsys):
+    seeded_demo()
     call_command("seed_demo")
     assert "demo-vae-2026" in capsys.readouterr().out
 
 
 def test_demo_outcomes_in_every_situation_and_one_awaiting_its_six_month_record(db):
-    seed_demo()
+    seeded_demo()
     ended = Pathway.objects.filter(phase__in=CLOSED_PHASES)
     assert ended.exists()
     # Each ended pathway has its situation at exit; every situation appears; some six-month records.
@@ -108,7 +111,7 @@ def test_demo_outcomes_in_every_situation_and_one_awaiting_its_six_month_record(
 
 
 def test_demo_projects_show_every_status_and_each_holder_has_room(db):
-    seed_demo()
+    seeded_demo()
 
     assert set(Project.objects.values_list("status", flat=True)) == set(ProjectStatus.values)
     today = timezone.localdate()
@@ -126,16 +129,17 @@ def test_demo_projects_show_every_status_and_each_holder_has_room(db):
 
 
 def test_demo_shows_the_money_flow_in_every_status(db):
-    seed_demo()
+    seeded_demo()
     walked = Pathway.objects.exclude(phase__in=[PathwayPhase.POSITIONING, PathwayPhase.ABANDONED])
     assert walked.exists() and not walked.filter(plan_actions__isnull=True).exists()
     assert set(PaymentRequest.objects.values_list("status", flat=True)) == {"submitted", "approved", "rejected", "paid"}
     assert PaymentBatch.objects.filter(status="paid").count() == 1
 
 
-def test_demo_shows_webhooks_failing_retrying_and_disabled(db, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        seed_demo()
+@pytest.mark.django_db(transaction=True)
+def test_demo_shows_webhooks_failing_retrying_and_disabled():
+    # Seeded outside a test transaction: the after-commit deliveries run, as under `make run`.
+    seeded_demo()
     holder = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/demo/porteur")
     opco = WebhookEndpoint.objects.get(url="http://127.0.0.1:9/demo/opco")
     # Nothing listens on port 9: each first attempt fails and is logged, the retries wait.
@@ -148,7 +152,7 @@ def test_demo_shows_webhooks_failing_retrying_and_disabled(db, django_capture_on
 def test_demo_users_have_saved_filter_sets_that_apply_on_their_lists(client, db):
     from vae_inversee.accounts.models import SavedFilter
 
-    seed_demo()
+    seeded_demo()
     opco = User.objects.get(email="opco@demo.vae")
     saved = list(SavedFilter.objects.filter(user=opco).order_by("name"))
     assert [s.name for s in saved] == ["Mes dossiers transmis", "Non assignés, plus gros montants"]
@@ -160,7 +164,7 @@ def test_demo_users_have_saved_filter_sets_that_apply_on_their_lists(client, db)
 
 
 def test_the_demo_has_an_active_and_an_invited_candidate(db):
-    seed_demo()
+    seeded_demo()
     active = Candidate.objects.select_related("user").get(user__email="candidat@demo.vae")
     assert active.activated_at and active.invited_by.email == "porteur@demo.vae"
     pathway = active.pathways.get(phase__in=[PathwayPhase.DELIVERY, PathwayPhase.EVALUATION])

@@ -22,12 +22,12 @@ from evaluation.models import Assessment, Jury
 from funding.models import FundingFile, PaymentBatch, PaymentRequest
 from pathways.enums import CANDIDATE_INVITATION_SCOPE, PathwayPhase
 from pathways.models import Candidate, Document, Employer, Pathway, PlanAction, Project, ProjectDocument
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_demo_logins import log_in
 from tests.permission_matrix import concrete, path_of, url_patterns
 from vae_inversee.accounts.models import Membership, User
 from vae_inversee.accounts.services import invitation_create, invitation_revoke
 from vae_inversee.demo.candidates import INVITED_CANDIDATE_EMAIL
-from vae_inversee.demo.seed import seed_demo
 from vae_inversee.webhooks.models import WebhookEndpoint
 
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
@@ -249,7 +249,7 @@ def crawl(browser, base_url):
     """Log in as each role once (one context each), visit each of its pages, audit it."""
     if RESULTS:
         return RESULTS
-    seed_demo()
+    seeded_demo()
     shots = os.environ.get("SCREENSHOTS")
     if shots:
         Path(shots).mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ import re
 import pytest
 
 from evaluation.indicators import compute
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_demo_logins import log_in
 from vae_inversee.accounts.models import User
-from vae_inversee.demo.seed import seed_demo
 
 SCREENSHOT = "/tmp/dashboard.png"
 
@@ -25,7 +25,7 @@ def chart_rows(page, chart_id):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_the_ministry_dashboard_shows_the_demo_figures(page, live_server):
-    seed_demo()
+    seeded_demo()
     figures = compute(User.objects.get(email="ministere@demo.vae"))
     # ~50 pathways, plus the one ended seven months ago awaiting its six-month situation (demo/outcomes.py).
     assert figures["total_pathways"] == 51
@@ -60,7 +60,7 @@ def test_the_ministry_dashboard_shows_the_demo_figures(page, live_server):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_a_project_holder_reaches_its_indicators_from_the_menu(page, live_server):
-    seed_demo()
+    seeded_demo()
     figures = compute(User.objects.get(email="porteur@demo.vae"))
     assert 0 < figures["total_pathways"] < 50
 

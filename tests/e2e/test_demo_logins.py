@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
+from tests.demo_snapshot import seeded_demo
+from vae_inversee.demo.seed import DEMO_PASSWORD
 
 DEMO_HOMES = [
     ("porteur@demo.vae", "/porteur/", "Mes parcours", "GEIQ Propreté Île-de-France"),
@@ -24,7 +25,7 @@ DEMO_HOMES = [
 
 @pytest.fixture
 def demo(transactional_db):
-    seed_demo()
+    seeded_demo()
 
 
 def log_in(page, base_url, email):

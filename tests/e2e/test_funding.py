@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from funding.models import FundingFile
-from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
+from tests.demo_snapshot import seeded_demo
+from vae_inversee.demo.seed import DEMO_PASSWORD
 
 
 def log_in(page, base_url, email):
@@ -25,7 +26,7 @@ def euros_to_decimal(text: str) -> Decimal:
 @pytest.mark.django_db(transaction=True)
 def test_the_opco_approves_the_oldest_file_for_less_and_downloads_the_agreement(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     oldest = FundingFile.objects.filter(opco__code="AKTO", status="submitted").order_by("submitted_at", "id").first()
     assert oldest is not None, "the demo has AKTO files waiting for a decision"
 

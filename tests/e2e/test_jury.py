@@ -6,16 +6,16 @@ import re
 import pytest
 
 from pathways.models import Pathway
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_pathway_walk import as_user, click, expect_message, open_pathway
 from vae_inversee.accounts.models import User
-from vae_inversee.demo.seed import seed_demo
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_the_certifier_records_a_partial_jury_kept_on_the_candidate_record(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     base = live_server.url
     certifier = User.objects.get(email="certificateur@demo.vae")
     # A demo pathway of porteur@demo.vae's structure, in evaluation, targeting several blocks.

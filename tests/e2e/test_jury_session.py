@@ -9,15 +9,15 @@ from playwright.sync_api import expect
 from certifications.models import Certification
 from evaluation.models import Jury
 from pathways.models import Pathway
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_pathway_walk import as_user, click, expect_message
-from vae_inversee.demo.seed import seed_demo
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_a_jury_session_of_three_candidates_recorded_on_one_page(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     base = live_server.url
     certification = Certification.objects.get(code="RNCP90001")
     # The demo's session awaiting its results: three candidates in evaluation, one date.

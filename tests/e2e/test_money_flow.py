@@ -8,16 +8,16 @@ import pytest
 
 from funding.models import PaymentBatch, PaymentRequest
 from pathways.models import Pathway
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_funding import log_in
 from tests.pathways.factories import PDF_BYTES
-from vae_inversee.demo.seed import seed_demo
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_the_holder_adds_an_action_to_the_plan(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     pathway = Pathway.objects.filter(
         phase="support", project_holder__organisation__name="GEIQ Propreté Île-de-France"
     ).first()
@@ -53,7 +53,7 @@ def test_the_holder_adds_an_action_to_the_plan(page, live_server, settings, tmp_
 @pytest.mark.django_db(transaction=True)
 def test_the_holder_files_a_payment_request_with_its_invoice(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     pathway = Pathway.objects.filter(
         project_holder__organisation__name="GEIQ Propreté Île-de-France", funding_files__status="approved"
     ).first()
@@ -88,7 +88,7 @@ def test_the_holder_files_a_payment_request_with_its_invoice(page, live_server, 
 @pytest.mark.django_db(transaction=True)
 def test_the_opco_accepts_batches_exports_and_pays(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     waiting = PaymentRequest.objects.filter(funding_file__opco__code="AKTO", status="submitted").first()
     assert waiting is not None, "the demo has an AKTO request waiting"
     log_in(page, live_server.url, "opco@demo.vae")

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from pathways.models import Employer, Pathway
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_demo_logins import log_in
 from tests.pathways.factories import PDF_BYTES
-from vae_inversee.demo.seed import seed_demo
 
 CERTIFICATION = "Agent de propreté et d'hygiène (RNCP90001)"
 CANDIDATE = "Fatima El Amrani"  # born in 1987: an adult, paid at least the SMIC
@@ -38,7 +38,7 @@ def expect_message(page, text):
 
 @pytest.fixture
 def demo(transactional_db):
-    seed_demo()
+    seeded_demo()
 
 
 @pytest.mark.e2e

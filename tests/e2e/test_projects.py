@@ -6,8 +6,9 @@ import pytest
 
 from certifications.models import Certification
 from pathways.models import Project
+from tests.demo_snapshot import seeded_demo
 from tests.pathways.factories import PDF_BYTES
-from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
+from vae_inversee.demo.seed import DEMO_PASSWORD
 
 
 def log_in(page, base_url, email):
@@ -21,7 +22,7 @@ def log_in(page, base_url, email):
 @pytest.mark.django_db(transaction=True)
 def test_the_holder_drafts_uploads_the_project_sheet_and_submits(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     log_in(page, live_server.url, "porteur.hdf@demo.vae")
     page.get_by_role("link", name="Mes projets").first.click()
     page.wait_for_url(re.compile(r"/projets/$"))
@@ -63,7 +64,7 @@ def test_the_holder_drafts_uploads_the_project_sheet_and_submits(page, live_serv
 @pytest.mark.django_db(transaction=True)
 def test_the_ministry_marks_complete_and_accepts_fewer_pathways(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     project = Project.objects.get(title="Logistique du dernier kilomètre")
     assert project.status == "submitted"
     log_in(page, live_server.url, "ministere@demo.vae")

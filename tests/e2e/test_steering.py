@@ -6,8 +6,8 @@ import re
 import pytest
 
 from pathways.models import Pathway
+from tests.demo_snapshot import seeded_demo
 from tests.e2e.test_demo_logins import log_in
-from vae_inversee.demo.seed import seed_demo
 
 
 def references(page):
@@ -17,7 +17,7 @@ def references(page):
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 def test_the_ministry_filters_and_sorts_the_pathways(page, live_server):
-    seed_demo()
+    seeded_demo()
     log_in(page, live_server.url, "ministere@demo.vae")
     page.wait_for_url(re.compile(r"/pilotage/$"))
     page.get_by_role("navigation", name="Menu principal").get_by_role("link", name="Parcours", exact=True).click()

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from funding.models import FundingFile
 from tests.accounts.factories import UserFactory
+from tests.demo_snapshot import seeded_demo
 from tests.pathways.factories import PDF_BYTES
 from vae_inversee.accounts import services as account_services
 from vae_inversee.accounts.models import Invitation, Membership
-from vae_inversee.demo.seed import DEMO_PASSWORD, seed_demo
+from vae_inversee.demo.seed import DEMO_PASSWORD
 
 
 def log_in(page, base_url, email, password=DEMO_PASSWORD):
@@ -31,7 +32,7 @@ def log_out(page):
 @pytest.mark.django_db(transaction=True)
 def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    seed_demo()
+    seeded_demo()
     funding_file = (
         FundingFile.objects.filter(
             opco__code="AKTO",
