@@ -71,6 +71,29 @@ def key(user, filters) -> str | None:
     return f"indicators:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
 
 
+def remember(user, name: str, compute, *parts):
+    """`compute()`, kept per (data version, user, name, parts) like the indicators: exact, since any write of
+    the watched data makes it unreachable. `parts` add what the value also reads outside that data (each
+    part must be JSON-serialisable or have a str). Computed every time for an anonymous user or with the
+    cache down."""
+    current = version() if user is not None and getattr(user, "pk", None) else None
+    if current is None:
+        return compute()
+    payload = json.dumps([user.pk, name, *parts], default=str)
+    kept_key = f"kept:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
+    try:
+        value = cache.get(kept_key)
+    except Exception:  # see _new_version
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(kept_key, value, TIMEOUT)
+        except Exception:  # see _new_version
+            logger.warning("Indicateurs : le cache est indisponible, valeur non gardée.", exc_info=True)
+    return value
+
+
 def _on_write(sender, update_fields=None, **kwargs):
     # A login stamps `last_login` only: nothing the indicators read.
     if (

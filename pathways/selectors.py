@@ -339,6 +339,13 @@ def unread_count(user) -> int:
     return unread_messages(user).count()
 
 
+def last_read_at(user):
+    """When the user last marked a thread read (None: never): with the data version, what the unread count reads."""
+    if not user.is_authenticated:
+        return None
+    return MessageRead.objects.filter(user=user).aggregate(last=Max("read_at"))["last"]
+
+
 def with_unread(queryset, user, pathway="pk"):
     """The rows annotated with `unread`: the messages of others in their pathway's thread the user has not read.
 

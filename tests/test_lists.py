@@ -239,8 +239,11 @@ def test_the_certifier_filters_assigned_to_me_and_unassigned(client, db):
 
 
 def queries_of(client, url, params=None) -> int:
+    """The queries of one request with nothing kept in the cache (the header's unread count, issue 16)."""
+    from django.core.cache import cache
     from django.db import connection
 
+    cache.clear()
     with CaptureQueriesContext(connection) as context:
         response = client.get(url, params or {})
         if response.streaming:

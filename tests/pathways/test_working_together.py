@@ -2,7 +2,8 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from funding.models import FundingFile, FundingFileAssignment, FundingFileNote
 from funding.services import funding_file_assign, funding_file_note_add, member_deactivate_and_hand_over
@@ -75,6 +76,27 @@ def test_the_lists_show_each_pathway_s_unread_messages(shared, client):
     assert "2 messages non lus" in client.get("/porteur/").content.decode()
     assert client.get(f"/parcours/{pathway.pk}/").status_code == 200  # reading the pathway reads its thread
     assert "messages non lus" not in client.get("/porteur/").content.decode()
+
+
+def test_the_header_s_unread_count_is_kept_until_a_new_message_or_a_read(shared, client):
+    pathway, staff, other, other_staff = shared
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 1")
+    ministry = staff["ministry"]
+    client.force_login(ministry)
+
+    def header():
+        return client.get("/notifications/").content.decode()
+
+    assert "Messages (1 non lu)" in header()
+    with CaptureQueriesContext(connection) as queries:
+        assert "Messages (1 non lu)" in header()
+    assert not [q for q in queries if "pathways_pathwaymessage" in q["sql"]]  # kept: not counted again
+    services.message_post(acting_user=other_staff["project_holder"], pathway=other, body="Ailleurs")
+    assert "Messages (2 non lus)" in header()  # a new message, on another pathway the Ministry sees
+    services.thread_mark_read(user=ministry, pathway=pathway)
+    assert "Messages (1 non lu)" in header()  # a read (no signal: the last read is part of the key)
+    services.thread_mark_read(user=ministry, pathway=other)
+    assert "non lu" not in header().split('id="messages-link"')[1].split("</a>")[0]
 
 
 def test_a_message_is_refused_empty_with_a_fake_attachment_from_the_ministry_or_outside(shared):
