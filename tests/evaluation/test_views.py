@@ -255,3 +255,39 @@ def test_the_dashboard_query_count_does_not_grow_with_the_pathways(client, db, s
     # Ministry, the organisations and the catalogue, the money flow per OPCO, holder and project: none per pathway.
     assert queries_for(client, url) == with_three
     assert with_three <= 48
+
+
+def test_a_dashboard_table_shows_its_heaviest_rows_and_links_the_export_for_the_rest(client, db, settings, tmp_path):
+    """At national scale (300 holders, 2 000 certifications) the page would weigh 1.5 MB: each table keeps the
+    DASHBOARD_ROWS heaviest rows, says how many are left out, and the export still holds every one of them."""
+    from vae_inversee.www.evaluation.views import DASHBOARD_ROWS
+
+    settings.MEDIA_ROOT = tmp_path
+    holders = [ProjectHolderFactory(pathway_ceiling=10) for _ in range(DASHBOARD_ROWS + 2)]
+    for holder in holders:
+        PathwayFactory(project_holder=holder)
+    busiest = holders[-1]  # the last one created: first in no alphabetical or creation order
+    for _ in range(3):
+        PathwayFactory(project_holder=busiest)
+    client.force_login(UserFactory(role="ministry"))
+    html = html_of(client.get("/pilotage/?region="))
+    table = re.search(r'id="table-porteurs">(.*?)</table>', html, re.S).group(1)
+    names = re.findall(r'<th scope="row">(.*?)</th>', table)
+    assert len(names) == DASHBOARD_ROWS and names[0] == busiest.organisation.name
+    note = re.search(
+        r'</table>.*?<p class="[^"]*dashboard-more">(.*?)</p>', html[html.index('id="table-porteurs"') :], re.S
+    )
+    assert note and "les 2 autres figurent dans l'export des indicateurs" in " ".join(note.group(1).split())
+    assert 'href="/indicateurs/export.csv?region="' in note.group(1)
+
+    text = b"".join(client.get("/indicateurs/export.csv").streaming_content).decode("utf-8")
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert {row[1] for row in rows if row[0] == "Plafond des porteurs de projet"} == {
+        holder.organisation.name for holder in holders
+    }
+
+
+def test_a_dashboard_table_that_fits_keeps_its_order_and_says_nothing_more(client, data):
+    client.force_login(UserFactory(role="ministry"))
+    html = html_of(client.get("/pilotage/"))
+    assert "dashboard-more" not in html

@@ -299,6 +299,19 @@ def _opco_label(row):
     return name if code.lower() in name.lower() else f"{name} ({code})"
 
 
+# A dashboard table shows at most this many rows; the national data set has 2 000 certifications and 300
+# project holders (a 1.5 MB page): the rest is in the indicators' exports, which the note under it links.
+DASHBOARD_ROWS = 20
+
+
+def _first_rows(rows, weight):
+    """(rows shown, how many more): every row in its order when they fit, else the heaviest by `weight`."""
+    rows = list(rows)
+    if len(rows) <= DASHBOARD_ROWS:
+        return rows, 0
+    return sorted(rows, key=weight, reverse=True)[:DASHBOARD_ROWS], len(rows) - DASHBOARD_ROWS
+
+
 def _dashboard(request, filters):
     """The indicators of what the user may see within the filters, with the charts' coordinates and rows."""
     user = request.user
@@ -323,20 +336,22 @@ def _dashboard(request, filters):
         series=(("Demandé", charts.BLUE_LIGHT), ("Accordé", charts.BLUE_FRANCE)),
         formatter=format_euros,
     )
+    holder_rows, holders_more = _first_rows(data["by_project_holder"], lambda row: (row["ceiling_use"], row["count"]))
     holders = []
-    for row in data["by_project_holder"]:
+    for row in holder_rows:
         use = row["ceiling_use"]
         colour = charts.RED if use >= 100 else charts.ORANGE if use >= 80 else charts.BLUE_FRANCE
         holders.append(
             row | {"count_text": charts.format_number(row["count"]), "ceiling_text": charts.format_number(row["ceiling"]),
                    "use_text": charts.format_percent(use), "bar": charts.share(use, 100), "colour": colour}
         )  # fmt: skip
+    project_rows, projects_more = _first_rows(data["by_project"], lambda row: (row["use"], row["count"]))
     projects = [
         row
         | {"count_text": charts.format_number(row["count"]), "granted_text": charts.format_number(row["granted"]),
            "use_text": charts.format_percent(row["use"]), "bar": charts.share(row["use"], 100),
            "colour": charts.RED if row["use"] >= 100 else charts.ORANGE if row["use"] >= 80 else charts.BLUE_FRANCE}
-        for row in data["by_project"]
+        for row in project_rows
     ]  # fmt: skip
     national = data["national_ceiling"]
     blocks = data["blocks"]
@@ -376,7 +391,10 @@ def _dashboard(request, filters):
         "by_region": _counted(data["by_region"], total, lambda row: row["region"]),
         "by_level": _counted(data["by_level"], total, lambda row: row["label"]),
         "holders": holders,
+        "dashboard_rows": DASHBOARD_ROWS,
+        "holders_more": holders_more,
         "projects": projects,
+        "projects_more": projects_more,
         "dropouts": _counted(data["dropouts"], abandoned, lambda row: row["reason"] or "Motif non renseigné"),
         "durations": [
             row
@@ -397,16 +415,19 @@ def _dashboard(request, filters):
         ],  # fmt: skip
         "funding_chart": funding_chart,
         "money_groups": [
-            {"key": "opco", "caption": "Par OPCO", "header": "OPCO", "rows": funding["by_opco"]},
-            {
-                "key": "porteurs",
-                "caption": "Par porteur de projet",
-                "header": "Porteur de projet",
-                "rows": funding["by_project_holder"],
-            },
-            {"key": "projets", "caption": "Par projet", "header": "Projet", "rows": funding["by_project"]},
-        ],  # fmt: skip
+            _money_group(key, caption, header, funding[group])
+            for key, caption, header, group in (
+                ("opco", "Par OPCO", "OPCO", "by_opco"),
+                ("porteurs", "Par porteur de projet", "Porteur de projet", "by_project_holder"),
+                ("projets", "Par projet", "Projet", "by_project"),
+            )
+        ],
     }
+
+
+def _money_group(key, caption, header, rows):
+    shown, more = _first_rows(rows, lambda row: (row["requested"], row["approved"]))
+    return {"key": key, "caption": caption, "header": header, "rows": shown, "more": more}
 
 
 def _insertion(outcome_data):
@@ -425,14 +446,14 @@ def _insertion(outcome_data):
         ("Par OPCO", "OPCO", "by_opco", "table-insertion-opco", lambda row: _opco_label(row)),
         ("Par projet", "Projet", "by_project", "table-insertion-projets", lambda row: row["label"]),
     ]  # fmt: skip
-    return {
-        "overall": texts(outcome_data),
-        "tables": [
-            (title, header, [texts(row, name(row)) for row in outcome_data[key]], table_id)
-            for title, header, key, table_id, name in groups
-            if key in outcome_data
-        ],
-    }
+    tables = []
+    for title, header, key, table_id, name in groups:
+        if key in outcome_data:
+            rows, more = _first_rows(
+                outcome_data[key], lambda row: (row["exit"]["recorded"], row["six_months"]["recorded"])
+            )
+            tables.append((title, header, [texts(row, name(row)) for row in rows], table_id, more))
+    return {"overall": texts(outcome_data), "tables": tables}
 
 
 # ---- the pathway page's progress and jury forms ----------------------------------------------------
