@@ -17,7 +17,6 @@ import json
 import logging
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -59,18 +58,6 @@ def version() -> str | None:
     return current
 
 
-def key(user, filters) -> str | None:
-    """The cache key of `user`'s indicators within `filters` (None: not kept, an anonymous user)."""
-    if user is None or not getattr(user, "pk", None):
-        return None
-    current = version()
-    if current is None:
-        return None
-    echo = filters.echo() if filters is not None else None
-    payload = json.dumps([user.pk, echo, settings.NATIONAL_PATHWAY_CEILING], sort_keys=True, default=str)
-    return f"indicators:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
-
-
 def remember(user, name: str, compute, *parts):
     """`compute()`, kept per (data version, user, name, parts) like the indicators: exact, since any write of
     the watched data makes it unreachable. `parts` add what the value also reads outside that data (each
@@ -79,7 +66,7 @@ def remember(user, name: str, compute, *parts):
     current = version() if user is not None and getattr(user, "pk", None) else None
     if current is None:
         return compute()
-    payload = json.dumps([user.pk, name, *parts], default=str)
+    payload = json.dumps([user.pk, name, *parts], sort_keys=True, default=str)
     kept_key = f"kept:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
     try:
         value = cache.get(kept_key)

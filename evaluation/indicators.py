@@ -8,7 +8,6 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
@@ -253,12 +252,13 @@ def compute(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`,
     kept per (data version, user, filters) in the cache. The version changes at every write of the data the
     indicators read (evaluation.indicator_version), so a cached figure is never stale."""
-    key = indicator_version.key(user, filters)  # None: not kept (anonymous user, or the cache is down)
-    data = cache.get(key) if key else None
-    if data is None:
-        data = compute_from_scratch(user, filters)
-        if key:
-            cache.set(key, data, indicator_version.TIMEOUT)
+    data = indicator_version.remember(
+        user,
+        "indicators",
+        lambda: compute_from_scratch(user, filters),
+        filters.echo() if filters is not None else None,
+        settings.NATIONAL_PATHWAY_CEILING,
+    )
     return data | {"generated_at": timezone.now()}
 
 
