@@ -47,8 +47,12 @@ run: seed
 	@echo ""
 	@DJANGO_RUNSERVER_HIDE_WARNING=true $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# One process per core (pytest-xdist), each on its own test database and Redis database (settings_test.py);
+# tests are handed out one by one (`--dist load`: the API fuzzing's items share one node id, which a per-file
+# distribution would run once). TEST_PROCESSES=0 runs the suite in this one process.
+TEST_PROCESSES ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist load $(PYTEST_ARGS)
 
 # The bench (not part of `make test`): its own PostgreSQL database (BENCH_DATABASE_URL, default vae_bench),
 # seeded once per size, served as in production, loaded, reported in bench/results/ (bench/README.md).

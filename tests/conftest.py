@@ -2,6 +2,8 @@ import os
 import shutil
 
 import pytest
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 from rest_framework.test import APIClient
 
 from tests.accounts.factories import UserFactory
@@ -67,13 +69,13 @@ def chromium_path():
     return path
 
 
-@pytest.fixture(autouse=True)
-def reference_data_after_flush(request):
-    """Transactional tests flush every table, data migrations' rows included: load them again."""
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
+@receiver(post_migrate, dispatch_uid="tests.reference_data_after_flush")
+def reference_data_after_flush(sender, using="default", **kwargs):
+    """A transactional test's teardown flushes every table, the data migrations' rows included (the OPCOs,
+    IDCC table, SMIC, funding policy), then sends post_migrate: they are loaded again at once, so that every
+    test after it, transactional or not and in whichever order a process runs them, finds them."""
+    if sender.label != "accounts":
         return
-    request.getfixturevalue("transactional_db")
     from funding.models import FundingPolicy
     from funding.reference import load_default_policy
     from pathways.models import SmicRate
@@ -81,6 +83,8 @@ def reference_data_after_flush(request):
     from vae_inversee.accounts.models import CollectiveAgreement, IdccOpco, Organisation
     from vae_inversee.accounts.reference import load_reference_data
 
+    if Organisation.objects.using(using).filter(kind="opco").exists():
+        return  # after the migrations themselves (the data migrations loaded them)
     load_reference_data(Organisation, IdccOpco, CollectiveAgreement)
     load_smic_rates(SmicRate)
     load_default_policy(FundingPolicy)

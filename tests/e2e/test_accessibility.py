@@ -242,13 +242,8 @@ def audit(page, url, label, shots):
     return problems, too_wide
 
 
-RESULTS = {}
-
-
 def crawl(browser, base_url):
     """Log in as each role once (one context each), visit each of its pages, audit it."""
-    if RESULTS:
-        return RESULTS
     seeded_demo()
     shots = os.environ.get("SCREENSHOTS")
     if shots:
@@ -309,15 +304,21 @@ def crawl(browser, base_url):
             too_wide.append(f"{path} as anonymous: {width} px wide at 375 px")
     audited.add("accounts:invitation_accept")
     context.close()
-    RESULTS.update(
-        violations=violations, too_wide=too_wide, audited=audited, errors=errors, js_errors=sorted(set(js_errors))
-    )
-    return RESULTS
+    return {
+        "violations": violations,
+        "too_wide": too_wide,
+        "audited": audited,
+        "errors": errors,
+        "js_errors": sorted(set(js_errors)),
+    }
 
 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
-def test_every_page_of_every_role_has_no_serious_axe_violation(browser, live_server, settings, tmp_path):
+def test_every_page_of_every_role_has_no_serious_axe_violation_and_fits_a_phone(
+    browser, live_server, settings, tmp_path
+):
+    """One test for the one crawl (the suite's processes share no memory: two tests could crawl twice)."""
     settings.MEDIA_ROOT = tmp_path
     results = crawl(browser, live_server.url)
     pages = {name for name, route in url_patterns() if not not_a_page(name, route)}
@@ -330,16 +331,10 @@ def test_every_page_of_every_role_has_no_serious_axe_violation(browser, live_ser
         failures.append("axe violations (serious or critical):\n" + "\n".join(results["violations"]))
     if results["js_errors"]:
         failures.append("JavaScript errors:\n" + "\n".join(results["js_errors"]))
+    if results["too_wide"]:
+        failures.append("pages wider than the viewport:\n" + "\n".join(results["too_wide"]))
     assert not failures, "\n\n".join(failures)
     assert len(results["audited"]) >= 20
-
-
-@pytest.mark.e2e
-@pytest.mark.django_db(transaction=True)
-def test_no_page_is_wider_than_a_phone(browser, live_server, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    results = crawl(browser, live_server.url)
-    assert not results["too_wide"], "pages wider than the viewport:\n" + "\n".join(results["too_wide"])
 
 
 def test_every_url_name_left_out_still_exists():
