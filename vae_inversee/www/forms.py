@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm
 
+from evaluation.indicator_version import remember
 from funding.money import Amounts
 from vae_inversee.lib.dates import validate_plausible_date
 
@@ -49,6 +50,28 @@ class Select(forms.Select):
                 for option in options
             ),
         )
+
+
+def keep_model_choices(form, user, name):
+    """The options of the form's model dropdowns, kept per data version and user
+    (`evaluation.indicator_version.remember`): the certifications, employers or project holders a list's
+    filters offer are queried once, then read from the cache until a write of the watched data (at 1 000 000
+    pathways, their queries took ~1 s of the OPCO queue, issue 16). Exact: any write makes them
+    unreachable. A submitted value is still checked against the field's queryset (the user's scope)."""
+    for field_name, field in form.fields.items():
+        if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+            continue
+        options = remember(
+            user,
+            f"choices:{name}:{field_name}",
+            lambda field=field: [
+                (field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in field.queryset
+            ],
+        )
+        blank = [("", field.empty_label)] if field.empty_label is not None else []
+        # ChoiceField's own setter: a model field then lists these instead of querying (django-filter's
+        # ModelChoiceField setter would wrap them in a queryset iterator).
+        forms.ChoiceField.choices.fset(field, [*blank, *options])
 
 
 class Form(DsfrBaseForm):

@@ -35,6 +35,7 @@ from vae_inversee.www.evaluation.forms import (
     SessionJuryForm,
     SessionScheduleForm,
 )
+from vae_inversee.www.forms import keep_model_choices
 from vae_inversee.www.lists import (
     EXPORT_FORMATS,
     Column,
@@ -151,6 +152,7 @@ def dashboard(request):
 def _filters(request, filter_class=PortalIndicatorFilter):
     """The steering filters of the query string, parsed once (evaluation.filters) and validated."""
     filters = filter_class(request.GET, user=request.user)
+    keep_model_choices(filters.form, request.user, filter_class.__name__)
     filters.valid = filters.is_valid()
     return filters
 

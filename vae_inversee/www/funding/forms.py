@@ -9,7 +9,7 @@ from pathways.models import ProjectHolder
 from pathways.selectors import ASSIGNEE_CHOICES
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib.money import format_euros
-from vae_inversee.www.forms import EuroField, Form, amounts_of
+from vae_inversee.www.forms import EuroField, Form, amounts_of, keep_model_choices
 
 
 def _label(category, suffix):
@@ -135,13 +135,14 @@ class QueueFilterForm(AmountRangeMixin, Form):
     max_total = EuroField(label="Total demandé maximum (€)", required=False)
     assignee = forms.ChoiceField(label="Assignation", required=False, choices=ASSIGNEE_CHOICES)
 
-    def __init__(self, *args, statuses, project_holders, certifications, **kwargs):
+    def __init__(self, *args, user, statuses, project_holders, certifications, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Tous les statuts"), *((s.value, s.label) for s in statuses)]
         self.fields["project_holder"].queryset = project_holders
         self.fields["project_holder"].label_from_instance = lambda holder: holder.organisation.name
         self.fields["certification"].queryset = certifications
         self.fields["certification"].label_from_instance = lambda c: f"{c.code} — {c.title[:60]}"
+        keep_model_choices(self, user, "opco-queue")
 
 
 class MinistryFilterForm(Form):

@@ -78,6 +78,7 @@ def opco_home(request):
     project_holders, certifications = selectors.queue_filter_choices(queue)
     form = QueueFilterForm(
         request.GET or None,
+        user=request.user,
         statuses=selectors.QUEUE_STATUSES,
         project_holders=project_holders,
         certifications=certifications,

@@ -24,6 +24,7 @@ from vae_inversee.www.forms import (
     Form,
     RadioSelect,
     UploadInput,
+    keep_model_choices,
 )
 
 
@@ -59,6 +60,7 @@ class PathwayFilterForm(Form):
         self.fields["certification"].label_from_instance = lambda c: f"{c.code} — {c.title}"
         self.fields["employer"].queryset = employers
         self.fields["employer"].label_from_instance = lambda e: e.name
+        keep_model_choices(self, user, "pathway-list")
 
 
 # ---- candidates and employers ---------------------------------------------------------------------

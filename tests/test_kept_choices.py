@@ -1,0 +1,118 @@
+"""The list filters' dropdowns (certifications, employers, project holders) are queried once per data version
+and user, then read from the cache (vae_inversee.www.forms.keep_model_choices, issue 16): a write of the
+watched data shows its new option at once, another user never reads someone else's options, and a value
+outside the user's scope is still refused."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.accounts.factories import UserFactory
+from tests.funding.factories import submitted_file
+from tests.pathways.factories import EmployerFactory, PathwayFactory, staff_of
+
+OPTIONS_QUERY = re.compile(
+    r'SELECT [^()]*? FROM "(certifications_certification|pathways_employer|pathways_projectholder|pathways_project)"'
+)
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def get(client, url, **params):
+    """The response, and the queries that listed a dropdown's options (a query whose main table is the
+    options' own, not one that joins it)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code in (200, 400)
+    listed = [query["sql"] for query in queries if OPTIONS_QUERY.match(query["sql"])]
+    return response, listed
+
+
+def options_of(response, field):
+    return {str(value) for value, _label in response.context["form"].fields[field].choices if value != ""}
+
+
+def test_the_pathway_list_queries_its_filter_options_once_and_shows_a_new_employer_at_once(client, db):
+    pathway = PathwayFactory()
+    holder = UserFactory(organisation=pathway.project_holder.organisation)
+    client.force_login(holder)
+    url = reverse("pathways:project_holder_home")
+    cache.clear()
+    first, cold = get(client, url)
+    again, warm = get(client, url)
+    # The certifications' and the employers' queries: read from the cache the second time.
+    assert len(cold) == 2 and warm == []
+    assert options_of(again, "employer") == {str(pathway.employer.pk)}
+    assert options_of(again, "certification") == {str(pathway.certification.pk)}
+    assert again.content.decode().count(pathway.employer.name) >= 1
+
+    added = EmployerFactory(project_holder=pathway.project_holder, name="Boulangerie du Marché Neuf")
+    after, _ = get(client, url)
+    assert options_of(after, "employer") == {str(pathway.employer.pk), str(added.pk)}
+    assert "Boulangerie du Marché Neuf" in after.content.decode()
+
+
+def test_kept_options_are_each_users_own_and_a_value_outside_ones_scope_is_refused(client, db):
+    mine, theirs = PathwayFactory(), PathwayFactory()
+    me = UserFactory(organisation=mine.project_holder.organisation)
+    them = UserFactory(organisation=theirs.project_holder.organisation)
+    url = reverse("pathways:project_holder_home")
+    cache.clear()
+    client.force_login(me)
+    get(client, url)
+    client.force_login(them)
+    response, _ = get(client, url)
+    assert options_of(response, "employer") == {str(theirs.employer.pk)}
+    # Their employer is not offered to me, and asking for it by its id is refused (the form's own check).
+    client.force_login(me)
+    response, _ = get(client, url, employer=theirs.employer.pk)
+    assert str(theirs.employer.pk) not in options_of(response, "employer")
+    assert "employer" in response.context["form"].errors
+    assert theirs.employer.name not in response.content.decode()
+
+
+def test_the_opco_queue_keeps_its_holder_and_certification_options_and_follows_a_new_file(client, db):
+    first = PathwayFactory()
+    staff = staff_of(first)
+    submitted_file(first, staff)
+    client.force_login(staff["opco"])
+    url = reverse("funding:opco_home")
+    cache.clear()
+    _, cold = get(client, url)
+    response, warm = get(client, url)
+    assert len(cold) == 2 and warm == []
+    assert options_of(response, "project_holder") == {str(first.project_holder.pk)}
+
+    second = PathwayFactory(employer__opco=first.employer.opco)
+    submitted_file(second, {**staff_of(second), "opco": staff["opco"]})
+    response, _ = get(client, url)
+    assert options_of(response, "project_holder") == {str(first.project_holder.pk), str(second.project_holder.pk)}
+    assert options_of(response, "certification") == {str(first.certification.pk), str(second.certification.pk)}
+
+
+def test_the_ministrys_steering_list_keeps_its_options_and_follows_a_new_pathway(client, db, ministry_user):
+    first = PathwayFactory()
+    client.force_login(ministry_user)
+    url = reverse("evaluation:steering_pathways")
+    cache.clear()
+    _, cold = get(client, url)
+    response, warm = get(client, url)
+    # Project holders, projects, certifications.
+    assert len(cold) == 3 and warm == []
+    assert str(first.certification.pk) in options_of(response, "certification")
+    # A field that names its options by another field than the id (the OPCO by its code) keeps that value.
+    assert "AKTO" in options_of(response, "opco")
+    response, _ = get(client, url, opco="AKTO")
+    assert response.status_code == 200 and response.context["form"].is_valid()
+
+    second = PathwayFactory()
+    response, _ = get(client, url)
+    assert {str(first.project_holder.pk), str(second.project_holder.pk)} <= options_of(response, "project_holder")
+    assert str(second.certification.pk) in options_of(response, "certification")
