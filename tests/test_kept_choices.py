@@ -35,6 +35,16 @@ def get(client, url, **params):
     return response, listed
 
 
+def cold_then_warm(client, user, url, dropdowns):
+    """Two visits with nothing kept at first: the first lists each dropdown's options, the second none."""
+    client.force_login(user)
+    cache.clear()
+    _, cold = get(client, url)
+    response, warm = get(client, url)
+    assert len(cold) == dropdowns and warm == [], (cold, warm)
+    return response
+
+
 def options_of(response, field):
     return {str(value) for value, _label in response.context["form"].fields[field].choices if value != ""}
 
@@ -42,13 +52,9 @@ def options_of(response, field):
 def test_the_pathway_list_queries_its_filter_options_once_and_shows_a_new_employer_at_once(client, db):
     pathway = PathwayFactory()
     holder = UserFactory(organisation=pathway.project_holder.organisation)
-    client.force_login(holder)
     url = reverse("pathways:project_holder_home")
-    cache.clear()
-    first, cold = get(client, url)
-    again, warm = get(client, url)
     # The certifications' and the employers' queries: read from the cache the second time.
-    assert len(cold) == 2 and warm == []
+    again = cold_then_warm(client, holder, url, dropdowns=2)
     assert options_of(again, "employer") == {str(pathway.employer.pk)}
     assert options_of(again, "certification") == {str(pathway.certification.pk)}
     assert again.content.decode().count(pathway.employer.name) >= 1
@@ -82,12 +88,8 @@ def test_the_opco_queue_keeps_its_holder_and_certification_options_and_follows_a
     first = PathwayFactory()
     staff = staff_of(first)
     submitted_file(first, staff)
-    client.force_login(staff["opco"])
     url = reverse("funding:opco_home")
-    cache.clear()
-    _, cold = get(client, url)
-    response, warm = get(client, url)
-    assert len(cold) == 2 and warm == []
+    response = cold_then_warm(client, staff["opco"], url, dropdowns=2)
     assert options_of(response, "project_holder") == {str(first.project_holder.pk)}
 
     second = PathwayFactory(employer__opco=first.employer.opco)
@@ -99,13 +101,9 @@ def test_the_opco_queue_keeps_its_holder_and_certification_options_and_follows_a
 
 def test_the_ministrys_steering_list_keeps_its_options_and_follows_a_new_pathway(client, db, ministry_user):
     first = PathwayFactory()
-    client.force_login(ministry_user)
     url = reverse("evaluation:steering_pathways")
-    cache.clear()
-    _, cold = get(client, url)
-    response, warm = get(client, url)
     # Project holders, projects, certifications.
-    assert len(cold) == 3 and warm == []
+    response = cold_then_warm(client, ministry_user, url, dropdowns=3)
     assert str(first.certification.pk) in options_of(response, "certification")
     # A field that names its options by another field than the id (the OPCO by its code) keeps that value.
     assert "AKTO" in options_of(response, "opco")
