@@ -20,6 +20,23 @@ INDEXED = [
 ]
 
 
+class OnPostgres:
+    """Django's CreateExtension skips other databases going forwards but not backwards (it then asks SQLite for
+    `pg_extension`): the same vendor check both ways, so the migration also unapplies on SQLite."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Unaccent(OnPostgres, UnaccentExtension):
+    pass
+
+
+class Trigram(OnPostgres, TrigramExtension):
+    pass
+
+
 def forwards(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -46,7 +63,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        UnaccentExtension(),
-        TrigramExtension(),
+        Unaccent(),
+        Trigram(),
         migrations.RunPython(forwards, backwards),
     ]
