@@ -12,6 +12,7 @@ from django.db.models import Case, IntegerField, Value, When
 
 from certifications.filters import LEVEL_CHOICES, NO_LEVEL
 from certifications.models import Certification
+from evaluation.indicator_version import remember
 from pathways.enums import PathwayPhase
 from pathways.models import Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import Organisation
@@ -128,14 +129,20 @@ class IndicatorFilter(django_filters.FilterSet):
         self.filters["project"].queryset = Project.objects.filter(pk__in=visible.values("project_id")).order_by(
             "reference", "pk"
         )
-        self.filters["region"].extra["choices"] = lambda: [
-            (region, region)
-            for region in Organisation.objects.filter(pk__in=visible.values("project_holder_id"))
-            .exclude(region="")
-            .order_by("region")
-            .values_list("region", flat=True)
-            .distinct()
-        ]
+        # The regions of the visible holders, kept per data version and user like the other dropdowns
+        # (vae_inversee.www.forms.keep_model_choices): they are also the values the form accepts.
+        self.filters["region"].extra["choices"] = lambda: remember(
+            user,
+            f"choices:{type(self).__name__}:region",
+            lambda: [
+                (region, region)
+                for region in Organisation.objects.filter(pk__in=visible.values("project_holder_id"))
+                .exclude(region="")
+                .order_by("region")
+                .values_list("region", flat=True)
+                .distinct()
+            ],
+        )
 
     @property
     def form(self):

@@ -114,3 +114,42 @@ def test_the_ministrys_steering_list_keeps_its_options_and_follows_a_new_pathway
     response, _ = get(client, url)
     assert {str(first.project_holder.pk), str(second.project_holder.pk)} <= options_of(response, "project_holder")
     assert str(second.certification.pk) in options_of(response, "certification")
+
+
+def test_an_export_of_the_steering_list_never_lists_the_dropdowns_it_does_not_render(client, db, ministry_user):
+    PathwayFactory()
+    client.force_login(ministry_user)
+    cache.clear()
+    for url, params in [
+        (reverse("evaluation:steering_pathways"), {"format": "csv"}),
+        (reverse("evaluation:pathways_export", args=["csv"]), {}),
+    ]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, params)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/csv") and body
+        assert [q["sql"] for q in queries if OPTIONS_QUERY.match(q["sql"])] == []
+    # The page itself still lists them the first time (nothing was kept by the exports).
+    cold_then_warm(client, ministry_user, reverse("evaluation:steering_pathways"), dropdowns=3)
+
+
+REGIONS_QUERY = re.compile(r'SELECT DISTINCT "accounts_organisation"."region"')
+
+
+def test_the_region_options_are_kept_too_and_a_new_region_shows_at_once(client, db, ministry_user):
+    first = PathwayFactory()
+    url = reverse("evaluation:steering_pathways")
+    client.force_login(ministry_user)
+    cache.clear()
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        counts.append(sum(bool(REGIONS_QUERY.match(q["sql"])) for q in queries))
+    assert counts == [1, 0]
+    assert first.project_holder.organisation.region in options_of(response, "region")
+
+    second = PathwayFactory(project_holder__organisation__region="Bretagne")
+    response = client.get(url, {"region": "Bretagne"})
+    assert response.status_code == 200 and "Bretagne" in options_of(response, "region")
+    assert [row.pk for row in response.context["page"]] == [second.pk]

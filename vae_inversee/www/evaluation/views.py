@@ -152,9 +152,14 @@ def dashboard(request):
 def _filters(request, filter_class=PortalIndicatorFilter):
     """The steering filters of the query string, parsed once (evaluation.filters) and validated."""
     filters = filter_class(request.GET, user=request.user)
-    keep_model_choices(filters.form, request.user, filter_class.__name__)
     filters.valid = filters.is_valid()
     return filters
+
+
+def _shown_form(request, filters):
+    """The filters' form about to be rendered, its dropdowns' options kept (an export never renders them)."""
+    keep_model_choices(filters.form, request.user, type(filters).__name__)
+    return filters.form
 
 
 def _status(filters):
@@ -226,7 +231,7 @@ def _steering_list(request, template):
         return STEERING_LIST.export(request.GET["format"], pathways)
     list_key = request.resolver_match.view_name
     context = {
-        "form": filters.form,
+        "form": _shown_form(request, filters),
         "columns": columns,
         "sort": sort,
         "filtered": filtered(request),
@@ -361,7 +366,7 @@ def _dashboard(request, filters):
     completed = next(row["count"] for row in data["by_phase"] if row["phase"] == "completed")
     return {
         "data": data,
-        "filter_form": filters.form,
+        "filter_form": _shown_form(request, filters),
         "filtered": bool(data["filters"]),
         "query": request.GET.urlencode() if filters.valid else "",
         "insertion": _insertion(data["outcomes"]),
