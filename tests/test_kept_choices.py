@@ -153,3 +153,21 @@ def test_the_region_options_are_kept_too_and_a_new_region_shows_at_once(client, 
     response = client.get(url, {"region": "Bretagne"})
     assert response.status_code == 200 and "Bretagne" in options_of(response, "region")
     assert [row.pk for row in response.context["page"]] == [second.pk]
+
+
+def test_the_kept_options_are_written_once_and_the_chosen_one_is_still_marked_selected(client, db, ministry_user):
+    first, second = PathwayFactory(), PathwayFactory()
+    url = reverse("evaluation:steering_pathways")
+    cold_then_warm(client, ministry_user, url, dropdowns=3)
+    # Warm: the written options come from the cache; only the chosen certification is marked.
+    response, listed = get(client, url, certification=second.certification.pk)
+    # Only the check of the submitted value against the user's scope (one row), no listing.
+    assert len(listed) == 1 and listed[0].endswith("LIMIT 21")
+    select = re.search(r'<select name="certification".*?</select>', response.content.decode(), re.S).group(0)
+    assert select.count(" selected") == 1
+    assert f'<option value="{second.certification.pk}" selected>' in select
+    assert f'<option value="{first.certification.pk}">' in select
+    # A widget whose choices were replaced afterwards writes the new ones, not the kept text.
+    form = response.context["form"]
+    form.fields["certification"].widget.choices = [("", "Toutes"), ("x", "Autre")]
+    assert "Autre" in str(form["certification"]) and first.certification.title not in str(form["certification"])

@@ -3,11 +3,11 @@
 Forms parse and check the input; the services validate the rules and write.
 """
 
+import html
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm
 
@@ -24,32 +24,56 @@ DJANGO_BLANK = "---------"
 class Select(forms.Select):
     """Django's dropdown, its options written in Python instead of one template include each: the same
     markup, ~20 times faster for the filters that offer the 2 000 certifications of a national data set
-    (~500 ms of a list page at 100 000 pathways, bench/results, issue 16)."""
+    (~500 ms of a list page at 100 000 pathways, bench/results, issue 16). `kept_html`, set by
+    `keep_model_choices`, is the options already written (none selected), kept with them: a rendering then
+    only marks the selected value (used only while the widget still lists those same choices)."""
 
     template_name = "includes/select.html"
+    kept_html = None
 
     def get_context(self, name, value, attrs):
-        context = super().get_context(name, value, attrs)
+        # The base widget's context (name, value as strings, attrs), without Django's per-option dicts.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        if self.allow_multiple_selected:
+            context["widget"]["attrs"]["multiple"] = True
+        kept_for, written = self.kept_html or (None, None)
+        if kept_for is not self.choices:
+            written = options_html(self.choices)
         context["widget"]["options_html"] = mark_safe(
-            "".join(
-                format_html('<optgroup label="{}">{}</optgroup>', group, self._options(options))
-                if group
-                else self._options(options)
-                for group, options, _index in context["widget"]["optgroups"]
-            )
+            _selected(written, context["widget"]["value"], self.allow_multiple_selected)
         )
         return context
 
-    @staticmethod
-    def _options(options):
-        return format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (option["value"], mark_safe(" selected") if option["selected"] else "", option["label"])
-                for option in options
-            ),
-        )
+
+def _text(value) -> str:
+    return str(value.__html__()) if hasattr(value, "__html__") else html.escape(str(value))
+
+
+def _option(value, label) -> str:
+    return f'<option value="{_text("" if value is None else value)}">{_text(label)}</option>'
+
+
+def options_html(choices) -> str:
+    """The `<option>`s (and `<optgroup>`s) of `choices`, none selected, escaped as Django's template would."""
+    written = []
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            inner = "".join(_option(sub_value, sub_label) for sub_value, sub_label in label)
+            written.append(f'<optgroup label="{_text(value)}">{inner}</optgroup>')
+        else:
+            written.append(_option(value, label))
+    return "".join(written)
+
+
+def _selected(written: str, values, multiple: bool) -> str:
+    """`written` with the option of each selected value marked (the first only for a single dropdown)."""
+    for value in values:
+        opening = f'<option value="{_text(value)}">'
+        if opening in written:
+            written = written.replace(opening, f'<option value="{_text(value)}" selected>', 1)
+            if not multiple:
+                break
+    return written
 
 
 def keep_model_choices(form, user, name):
@@ -61,17 +85,22 @@ def keep_model_choices(form, user, name):
     for field_name, field in form.fields.items():
         if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
             continue
-        options = remember(
-            user,
-            f"choices:{name}:{field_name}",
-            lambda field=field: [
-                (field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in field.queryset
-            ],
-        )
-        blank = [("", field.empty_label)] if field.empty_label is not None else []
+
+        def compute(field=field):
+            blank = [("", field.empty_label)] if field.empty_label is not None else []
+            options = [
+                *blank,
+                *((field.prepare_value(obj), str(field.label_from_instance(obj))) for obj in field.queryset),
+            ]
+            return options, options_html(options)
+
+        # "options-html": the kept value's shape in its name (a deployed change of shape never reads an old one).
+        options, written = remember(user, f"options-html:{name}:{field_name}", compute)
         # ChoiceField's own setter: a model field then lists these instead of querying (django-filter's
         # ModelChoiceField setter would wrap them in a queryset iterator).
-        forms.ChoiceField.choices.fset(field, [*blank, *options])
+        forms.ChoiceField.choices.fset(field, options)
+        if isinstance(field.widget, Select):
+            field.widget.kept_html = (field.widget.choices, written)
 
 
 class Form(DsfrBaseForm):
