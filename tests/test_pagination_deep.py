@@ -46,3 +46,46 @@ def test_the_paginator_pages_equal_slices(holder_staff):
             rows = [pathway.pk for pathway in paginator.page(number).object_list]
         assert rows == expected[(number - 1) * 3 : number * 3]
         assert len(queries) == 1
+
+
+def _collapse_limit():
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        return cursor.fetchone()[0]
+
+
+def test_a_page_joining_many_tables_reads_its_pks_first_then_its_rows_joined_as_written(holder_staff):
+    queryset = (
+        Pathway.objects.visible_to(holder_staff)
+        .select_related("candidate", "employer__opco", "certification", "companion")
+        .prefetch_related("target_blocks")
+        .order_by("-updated_at", "-id")
+    )
+    expected = list(queryset.values_list("pk", flat=True))
+    paginator = pagination.Paginator(queryset, 3)
+    assert paginator.count == 11
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if connection.vendor == "postgresql":
+            seen.append((sql.split(" FROM ")[0][-40:], _collapse_limit()))
+        return execute(sql, params, many, context)
+
+    for number in paginator.page_range:
+        seen.clear()
+        with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(watch):
+            page = paginator.page(number).object_list
+        assert [pathway.pk for pathway in page] == expected[(number - 1) * 3 : number * 3]
+        # Related rows joined, prefetches done: nothing more is read.
+        with CaptureQueriesContext(connection) as later:
+            [
+                (p.candidate.last_name, p.employer.opco.code, p.certification.code, list(p.target_blocks.all()))
+                for p in page
+            ]
+        assert len(later) == 0
+        # The pks, the joined rows, the prefetched blocks.
+        assert len(queries) == 3, [q["sql"] for q in queries]
+        if connection.vendor == "postgresql":
+            # Only the joined rows are read with the joins as written; the setting does not outlive them.
+            assert [limit for _sql, limit in seen] == ["8", "1", "8"]
+            assert _collapse_limit() == "8"

@@ -100,9 +100,9 @@ def test_list_query_count_does_not_grow_with_the_pathways(client, db, django_ass
     # * unread messages (header) and the user's last read (the key it is kept under, issue 16)
     # * certifications of the filter
     # * employers of the filter
-    # * page rows (candidate, employer and OPCO, certification, companion joined)
+    # * page pks, then page rows (candidate, employer and OPCO, certification, companion joined)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.get(reverse("pathways:project_holder_home"))
     assert response.status_code == 200
 
