@@ -416,13 +416,15 @@ class PathwayQuerySet(models.QuerySet):
 
         Each word is a `pk IN (UNION of one subquery per table)`: every branch filters one table on one
         folded column, so that on PostgreSQL its trigram GIN index serves it (migration 0014), instead of an
-        OR across four joined tables that reads every pathway (docs/perf-explain.md).
+        OR across four joined tables that reads every pathway (docs/perf-explain.md). Each branch starts
+        from this queryset's own rows (the user's scope, the list's filters): a project holder's search
+        then looks among its pathways, not among every match in the country (issue 16).
         """
         text = (text or "").strip()
         if not text:
             return self
         certifications = self.model._meta.get_field("certification").related_model.objects
-        pathways = self.model.objects.order_by()
+        pathways = self._search_base()
         by_code = pathways.filter(certification__in=certifications.filter(code__iexact=text).values("pk"))
         words = text.split()
         # One IN over a UNION (not an OR of INs, which the planner answers by reading every pathway).
@@ -434,10 +436,14 @@ class PathwayQuerySet(models.QuerySet):
             every_word = every_word.filter(pk__in=branches[0].union(*branches[1:]))
         return self.filter(pk__in=by_code.values("pk").union(every_word.values("pk")))
 
+    def _search_base(self):
+        """The rows a search looks among: this queryset's filters, without its ordering and joined rows."""
+        return self.order_by().select_related(None).prefetch_related(None)
+
     def _matching(self, word, certifications) -> list:
         """The pathways whose reference, candidate, employer or certification title holds `word`: one
         queryset of pks per table (each served by its trigram index on PostgreSQL)."""
-        pathways = self.model.objects.order_by()
+        pathways = self._search_base()
         candidates = Candidate.objects.filter(Q(last_name__folded=word) | Q(first_name__folded=word))
         return [
             pathways.filter(reference__folded=word).values("pk"),
