@@ -85,6 +85,9 @@ def test_a_page_joining_many_tables_reads_its_pks_first_then_its_rows_joined_as_
         assert len(later) == 0
         # The pks, the joined rows, the prefetched blocks.
         assert len(queries) == 3, [q["sql"] for q in queries]
+        # The rows by their pks alone: the scope's filter was the pks query's.
+        assert "project_holder_id" in queries[0]["sql"].split(" WHERE ")[1]
+        assert "project_holder_id" not in queries[1]["sql"].split(" WHERE ")[1]
         if connection.vendor == "postgresql":
             # Only the joined rows are read with the joins as written; the setting does not outlive them.
             assert [limit for _sql, limit in seen] == ["8", "1", "8"]

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.core.paginator import Paginator as DjangoPaginator
 from django.db import connections, transaction
 from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models.sql.where import WhereNode
 
 DEFERRED_FROM = 200
 # From this many related tables joined (select_related), a page reads its pks first (see the docstring):
@@ -45,7 +46,10 @@ class Paginator(DjangoPaginator):
         join but those they need), then those rows only, joined in the order the query writes them (see
         `joins_as_written`), prefetches after. The same rows in the same order as one query would give."""
         pks = list(queryset.values_list("pk", flat=True)[bottom:top])
-        rows = queryset.filter(pk__in=pks).order_by()
+        # The rows by their pks alone: the list's filters (a search's subqueries, the scope) chose them already.
+        rows = queryset.order_by()
+        rows.query.where = WhereNode()
+        rows = rows.filter(pk__in=pks)
         lookups, rows._prefetch_related_lookups = rows._prefetch_related_lookups, ()
         with joins_as_written(queryset.db):
             by_pk = {row.pk: row for row in rows}
