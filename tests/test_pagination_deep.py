@@ -1,5 +1,5 @@
-"""Deep pages (vae_inversee.lib.pagination): the page's pks chosen first, then joined; the same rows in the same
-order as a plain OFFSET, the same count/next/previous, and still one query for the rows."""
+"""Pages (vae_inversee.lib.pagination): the page's pks chosen first, then joined; the same rows in the same
+order as a plain OFFSET, the same count/next/previous; two queries for a joined list's rows, one otherwise."""
 
 import pytest
 from django.db import connection
@@ -45,7 +45,21 @@ def test_the_paginator_pages_equal_slices(holder_staff):
         with CaptureQueriesContext(connection) as queries:
             rows = [pathway.pk for pathway in paginator.page(number).object_list]
         assert rows == expected[(number - 1) * 3 : number * 3]
+        # Its pks, then its rows with their candidate.
+        assert len(queries) == 2
+
+
+def test_a_deep_page_of_a_list_without_joins_is_still_one_query(holder_staff):
+    queryset = Pathway.objects.visible_to(holder_staff).order_by("-updated_at", "-id")
+    expected = list(queryset.values_list("pk", flat=True))
+    paginator = pagination.Paginator(queryset, 3)
+    for number in paginator.page_range:
+        with CaptureQueriesContext(connection) as queries:
+            rows = [pathway.pk for pathway in paginator.page(number).object_list]
+        assert rows == expected[(number - 1) * 3 : number * 3]
         assert len(queries) == 1
+        # From DEFERRED_FROM (4 here) rows on, the pks are chosen by a subquery.
+        assert (" IN (SELECT " in queries[0]["sql"]) == (number > 2)
 
 
 def _collapse_limit():
