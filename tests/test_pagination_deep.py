@@ -106,3 +106,25 @@ def test_a_page_joining_many_tables_reads_its_pks_first_then_its_rows_joined_as_
             # Only the joined rows are read with the joins as written; the setting does not outlive them.
             assert [limit for _sql, limit in seen] == ["8", "1", "8"]
             assert _collapse_limit() == "8"
+
+
+def test_a_page_joining_one_table_is_read_without_the_setting(holder_staff):
+    """Below AS_WRITTEN_FROM related tables the join order is left to PostgreSQL (no transaction, no SET)."""
+    queryset = Pathway.objects.visible_to(holder_staff).select_related("candidate").order_by("-updated_at", "-id")
+    assert pagination._related_tables(queryset.query.select_related) == 1
+    assert (
+        pagination._related_tables(Pathway.objects.select_related("employer__opco", "candidate").query.select_related)
+        == 3
+    )
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if connection.vendor == "postgresql":
+            seen.append(_collapse_limit())
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        page = pagination.Paginator(queryset, 3).page(1)
+    assert len(page.object_list) == 3
+    if connection.vendor == "postgresql":
+        assert seen == ["8", "8", "8"]  # the count, the pks, the rows
