@@ -16,7 +16,7 @@ from funding.enums import (
     PaymentRequestStatus,
 )
 from funding.money import Amounts, Caps
-from pathways.models import AppendOnlyModel, AppendOnlyRecords
+from pathways.models import AppendOnlyModel, AppendOnlyRecords, search_words
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.lib.dates import validate_plausible_date
 from vae_inversee.lib.encryption import EncryptedCharField
@@ -79,6 +79,11 @@ class FundingFileQuerySet(models.QuerySet):
     def decided(self):
         """Approved or rejected: the files that have an agreement (or refusal) PDF."""
         return self.filter(status__in=DECIDED_STATUSES)
+
+    def search(self, text):
+        """The files whose pathway the search finds (`Pathway.objects.search`: reference, candidate, employer,
+        certification code or title, project holder; accents and case ignored, every word somewhere)."""
+        return self.filter(search_words(text, prefix="pathway__"))
 
 
 # The OPCO queue's first sort key: the files waiting for its decision (0) before the others (1). One

@@ -411,46 +411,22 @@ class PathwayQuerySet(models.QuerySet):
 
     def search(self, text):
         """Accents and case ignored (« evaluatrice » finds « Évaluatrice »), every word somewhere: in the
-        reference, the candidate's last or first name, the employer's name or the certification's title; or the
-        whole text is the certification's code.
+        reference, the candidate's last or first name, the employer's name, the certification's code or title,
+        or the project holder's name.
 
-        Each word is a `pk IN (UNION of one subquery per table)`: every branch filters one table on one
-        folded column, so that on PostgreSQL its trigram GIN index serves it (migration 0014), instead of an
-        OR across four joined tables that reads every pathway (docs/perf-explain.md). Each branch starts
-        from this queryset's own rows (the user's scope, the list's filters): a project holder's search
-        then looks among its pathways, not among every match in the country (issue 16).
+        Each word is a substring of the pathway's `search_text` (folded when written, kept by the database's
+        triggers, migration 0019): one column with one trigram index on PostgreSQL, no join and no row folded
+        per search, where an OR of LIKEs across five joined tables read every pathway (issue 16).
         """
-        text = (text or "").strip()
-        if not text:
-            return self
-        certifications = self.model._meta.get_field("certification").related_model.objects
-        pathways = self._search_base()
-        by_code = pathways.filter(certification__in=certifications.filter(code__iexact=text).values("pk"))
-        words = text.split()
-        # One IN over a UNION (not an OR of INs, which the planner answers by reading every pathway).
-        if len(words) == 1:
-            return self.filter(pk__in=by_code.values("pk").union(*self._matching(words[0], certifications)))
-        every_word = pathways
-        for word in words:
-            branches = self._matching(word, certifications)
-            every_word = every_word.filter(pk__in=branches[0].union(*branches[1:]))
-        return self.filter(pk__in=by_code.values("pk").union(every_word.values("pk")))
+        return self.filter(search_words(text))
 
-    def _search_base(self):
-        """The rows a search looks among: this queryset's filters, without its ordering and joined rows."""
-        return self.order_by().select_related(None).prefetch_related(None)
 
-    def _matching(self, word, certifications) -> list:
-        """The pathways whose reference, candidate, employer or certification title holds `word`: one
-        queryset of pks per table (each served by its trigram index on PostgreSQL)."""
-        pathways = self._search_base()
-        candidates = Candidate.objects.filter(Q(last_name__folded=word) | Q(first_name__folded=word))
-        return [
-            pathways.filter(reference__folded=word).values("pk"),
-            pathways.filter(candidate__in=candidates.values("pk")).values("pk"),
-            pathways.filter(employer__in=Employer.objects.filter(name__folded=word).values("pk")).values("pk"),
-            pathways.filter(certification__in=certifications.filter(title__folded=word).values("pk")).values("pk"),
-        ]
+def search_words(text, prefix="") -> Q:
+    """Every word of `text` in the pathway's search text (`prefix`: the path to the pathway, as `pathway__`)."""
+    query = Q()
+    for word in (text or "").split():
+        query &= Q(**{f"{prefix}search_text__holds": word})
+    return query
 
 
 class Pathway(models.Model):
@@ -503,7 +479,12 @@ class Pathway(models.Model):
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[target_blocks])
+    # What the lists' search box looks in, folded (no accents, lower case): the reference, the candidate's
+    # names, the employer, the certification's code and title, the project holder. Written only by the
+    # database's triggers (migration 0019), on every write to any of those tables: never stale, never set here.
+    search_text = models.TextField("texte de recherche", blank=True, default="", editable=False)
+    # Not in the history: it repeats the candidate's names, which the anonymisation erases at their source.
+    history = HistoricalRecords(m2m_fields=[target_blocks], excluded_fields=["search_text"])
 
     objects = PathwayQuerySet.as_manager()
 

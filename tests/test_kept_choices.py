@@ -171,3 +171,26 @@ def test_the_kept_options_are_written_once_and_the_chosen_one_is_still_marked_se
     form = response.context["form"]
     form.fields["certification"].widget.choices = [("", "Toutes"), ("x", "Autre")]
     assert "Autre" in str(form["certification"]) and first.certification.title not in str(form["certification"])
+
+
+def test_the_kept_options_are_given_as_they_are_not_normalised_again(client, db, ministry_user, monkeypatch):
+    """Django normalises a list of choices option by option, in the field then in the widget (2 × 2 000
+    certifications per page at 100 000 pathways): the kept ones are handed over as a choice iterator."""
+    from django.forms import fields, widgets
+
+    from vae_inversee.www.forms import KeptChoices
+
+    pathway = PathwayFactory()
+    url = reverse("evaluation:steering_pathways")
+    cold_then_warm(client, ministry_user, url, dropdowns=3)
+    normalised = []
+    for module in (fields, widgets):
+        original = module.normalize_choices
+        monkeypatch.setattr(module, "normalize_choices", lambda value, *a, _o=original, **k: normalised.append(
+            len(value) if isinstance(value, list) else 0) or _o(value, *a, **k))  # fmt: skip
+    response, _ = get(client, url, certification=pathway.certification.pk)
+    field = response.context["form"].fields["certification"]
+    assert isinstance(field.choices, KeptChoices) and field.widget.choices is field.choices
+    assert max(normalised, default=0) < len(list(field.choices))  # no list of the kept options normalised
+    assert str(pathway.certification.pk) in [str(value) for value, _ in field.choices]
+    assert response.context["form"].is_valid()

@@ -25,6 +25,12 @@ AS_WRITTEN_FROM = 4
 
 
 class Paginator(DjangoPaginator):
+    def __init__(self, object_list, per_page, *args, count=None, **kwargs):
+        """`count`: the rows' number when the caller has just counted them (a list's tags), not counted again."""
+        super().__init__(object_list, per_page, *args, **kwargs)
+        if count is not None:
+            self.count = count  # Django's `count` is a cached property: this is its value
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page

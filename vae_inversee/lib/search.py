@@ -9,6 +9,10 @@
   accents with `unicodedata` and case-folds.
 
 `folded_search(fields, text)` is the Q of a list's search box: every word must be found in one of the fields.
+
+`column__holds="evaluatrice"` is the same test on a column that already holds folded text (the pathway's
+`search_text`, kept by the database's triggers, migration `pathways.0019_pathway_search_text`): only the typed
+text is folded, so the trigram index on the plain column serves it and no row is folded when it is read.
 """
 
 import unicodedata
@@ -25,8 +29,16 @@ def fold(value) -> str | None:
     return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
+def fold_sql(vendor, expression) -> str:
+    """The SQL that folds `expression` on this database: the same fold as the indexes and the triggers."""
+    if vendor == "postgresql":
+        return f"lower(vae_unaccent(({expression})::text))"
+    return f"vae_fold({expression})"
+
+
 class Folded(Lookup):
     lookup_name = "folded"
+    fold_lhs = True
 
     def get_db_prep_lookup(self, value, connection):
         # The typed text is a substring, never a pattern: % and _ are matched literally.
@@ -36,11 +48,19 @@ class Folded(Lookup):
     def as_sql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        if connection.vendor == "postgresql":
-            sql = f"lower(vae_unaccent({lhs}::text)) LIKE '%%' || lower(vae_unaccent({rhs})) || '%%'"
-        else:
-            sql = f"vae_fold({lhs}) LIKE '%%' || vae_fold({rhs}) || '%%' ESCAPE '\\'"
+        if self.fold_lhs:
+            lhs = fold_sql(connection.vendor, lhs)
+        sql = f"{lhs} LIKE '%%' || {fold_sql(connection.vendor, rhs)} || '%%'"
+        if connection.vendor != "postgresql":
+            sql += " ESCAPE '\\'"
         return sql, [*lhs_params, *rhs_params]
+
+
+class Holds(Folded):
+    """The typed text, folded, anywhere in a column that is already folded."""
+
+    lookup_name = "holds"
+    fold_lhs = False
 
 
 def folded_search(fields, text) -> Q:
@@ -63,4 +83,5 @@ def install() -> None:
     """Register the lookup and the SQLite function (called once, from AccountsConfig.ready())."""
     CharField.register_lookup(Folded)
     TextField.register_lookup(Folded)
+    TextField.register_lookup(Holds)
     connection_created.connect(_register_sqlite_function, dispatch_uid="lib.search.sqlite_fold")

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 from dsfr.forms import DsfrBaseForm
 
@@ -76,6 +77,21 @@ def _selected(written: str, values, multiple: bool) -> str:
     return written
 
 
+class KeptChoices(BaseChoiceIterator):
+    """Options already in their final shape, [(value, label)]: Django's field and widget take a choice
+    iterator as it is, where a list is normalised again, option by option, by each of them (2 × 2 000
+    certifications on every rendering of the OPCO's queue, issue 16)."""
+
+    def __init__(self, options):
+        self.options = options
+
+    def __iter__(self):
+        return iter(self.options)
+
+    def __len__(self):
+        return len(self.options)
+
+
 def keep_model_choices(form, user, name):
     """The options of the form's model dropdowns, kept per data version and user
     (`evaluation.indicator_version.remember`): the certifications, employers or project holders a list's
@@ -98,7 +114,7 @@ def keep_model_choices(form, user, name):
         options, written = remember(user, f"options-html:{name}:{field_name}", compute)
         # ChoiceField's own setter: a model field then lists these instead of querying (django-filter's
         # ModelChoiceField setter would wrap them in a queryset iterator).
-        forms.ChoiceField.choices.fset(field, options)
+        forms.ChoiceField.choices.fset(field, KeptChoices(options))
         if isinstance(field.widget, Select):
             field.widget.kept_html = (field.widget.choices, written)
 

@@ -4,7 +4,8 @@ A list declares its columns once (`Column`: key, French label, ORM ordering, typ
 `ListSpec`; `ListSpec.respond()` then
 
 - sorts by `?tri=<colonne>` / `?tri=-<colonne>` (unknown keys are ignored, the pk breaks ties),
-- searches `?q=` across accents and case over the spec's fields (vae_inversee.lib.search),
+- searches `?q=` across accents and case over the spec's fields (vae_inversee.lib.search) or with the
+  model's own `QuerySet.search` (`QUERYSET_SEARCH`),
 - answers `?format=csv` / `?format=xlsx` with exactly the filtered and sorted rows (every page) and the
   shown columns, typed (dates, euros) — the same URL, so the same access rules,
 - paginates, and gives the template the column headers (links, `aria-sort`), the export links and the
@@ -30,6 +31,9 @@ from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
 PAGE_SIZE = 25
 SORT_PARAM = "tri"
 SEARCH_MAX_LENGTH = 100
+# `ListSpec(search=QUERYSET_SEARCH)`: the model's own `QuerySet.search(text)` (the pathway's folded search
+# text, pathways.models) rather than an OR of LIKEs over the spec's fields.
+QUERYSET_SEARCH = "queryset"
 EXPORT_FORMATS = ("csv", "xlsx")
 EXPORT_CHUNK = 500
 
@@ -37,10 +41,19 @@ EXPORT_CHUNK = 500
 SAVED_FILTER_LISTS: set[str] = set()
 
 
-def paginate(request, queryset, page_size=PAGE_SIZE) -> dict:
-    """The context a list template's pagination partial expects: `page` and `page_range`."""
-    page = Paginator(queryset, page_size).get_page(request.GET.get("page"))
+def paginate(request, queryset, page_size=PAGE_SIZE, count=None) -> dict:
+    """The context a list template's pagination partial expects: `page` and `page_range`. `count`: the
+    rows' number when the page already counted them (its filter tags), not counted again."""
+    page = Paginator(queryset, page_size, count=count).get_page(request.GET.get("page"))
     return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)}
+
+
+def tag_count(rows, total, key, current) -> int:
+    """The rows a list shows when its tags (counts per `key`, every other filter applied) are computed: the
+    current tag's count, or the total when none is chosen (so the paginator does not count them again)."""
+    if not current:
+        return total
+    return next((row["count"] for row in rows if row[key] == current), 0)
 
 
 def filtered(request) -> bool:
@@ -88,7 +101,7 @@ class ListSpec:
     def __init__(self, *, columns, lists, search=(), filename, title, empty="—"):
         self.columns = list(columns)
         self.by_key = {column.key: column for column in self.columns}
-        self.search = tuple(search)
+        self.search = search if search == QUERYSET_SEARCH else tuple(search)
         self.filename = filename
         self.title = title
         self.empty = empty
@@ -114,6 +127,8 @@ class ListSpec:
         if not self.search:
             return queryset
         text = (request.GET.get("q") or "")[:SEARCH_MAX_LENGTH]
+        if self.search == QUERYSET_SEARCH:
+            return queryset.search(text)
         query = folded_search(self.search, text)
         return queryset.filter(query) if query else queryset
 
@@ -153,8 +168,10 @@ class ListSpec:
             return csv_response(headers, self.rows(queryset), filename)
         return xlsx_response(headers, self.rows(queryset), filename, self.title)
 
-    def respond(self, request, template, context, queryset, *, status=200, page_size=PAGE_SIZE, searched=False):
-        """The list page, or its export when `?format=csv|xlsx`. `searched`: the view already applied `q`."""
+    def respond(self, request, template, context, queryset, *, status=200, page_size=PAGE_SIZE, searched=False,
+                count=None):  # fmt: skip
+        """The list page, or its export when `?format=csv|xlsx`. `searched`: the view already applied `q`;
+        `count`: the rows' number, when the view already counted them (`tag_count`)."""
         queryset = self.sorted(request, queryset if searched else self.searched(request, queryset))
         file_format = request.GET.get("format")
         if file_format in EXPORT_FORMATS:
@@ -168,7 +185,7 @@ class ListSpec:
             "list_key": list_key,
             "saved_filters": list(account_selectors.saved_filters_of(request.user, list_key)),
             "filters_query": request.GET.urlencode(),
-            **paginate(request, queryset, page_size),
+            **paginate(request, queryset, page_size, count),
         }
         return render(request, template, context, status=status)
 

@@ -38,6 +38,7 @@ from vae_inversee.www.evaluation.forms import (
 from vae_inversee.www.forms import keep_model_choices
 from vae_inversee.www.lists import (
     EXPORT_FORMATS,
+    QUERYSET_SEARCH,
     Column,
     ListSpec,
     filtered,
@@ -54,14 +55,6 @@ def _decision(pathway):
     return decision.get_decision_display() if decision else "À examiner"
 
 
-PATHWAY_SEARCH = [
-    "reference",
-    "candidate__last_name",
-    "candidate__first_name",
-    "employer__name",
-    "certification__code",
-    "certification__title",
-]
 CANDIDATE_ORDER = ("candidate__last_name", "candidate__first_name")
 ASSIGNEE_ORDER = ("assignee__last_name", "assignee__first_name")
 ADMISSIBILITY_QUEUE = ListSpec(
@@ -75,7 +68,7 @@ ADMISSIBILITY_QUEUE = ListSpec(
         Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
     ],
     lists=["evaluation:certifier_home"],
-    search=PATHWAY_SEARCH,
+    search=QUERYSET_SEARCH,
     filename="recevabilites",
     title="Recevabilités",
 )
@@ -89,7 +82,7 @@ JURY_QUEUE = ListSpec(
         Column("assigne", "Assigné·e à", ASSIGNEE_ORDER, lambda p: person(p.assignee)),
     ],
     lists=["evaluation:certifier_home"],
-    search=PATHWAY_SEARCH,
+    search=QUERYSET_SEARCH,
     filename="jurys",
     title="Jurys",
 )

@@ -27,7 +27,7 @@ from vae_inversee.www.funding.forms import (
     RejectForm,
     RequestChangesForm,
 )
-from vae_inversee.www.lists import Column, ListSpec, local_date, person
+from vae_inversee.www.lists import QUERYSET_SEARCH, Column, ListSpec, local_date, person, tag_count
 from vae_inversee.www.pages import assign_form
 from vae_inversee.www.pathways.forms import NoteForm
 
@@ -35,15 +35,6 @@ from vae_inversee.www.pathways.forms import NoteForm
 
 REQUESTED_TOTAL = F("requested_teaching") + F("requested_design") + F("requested_support")
 APPROVED_TOTAL = F("approved_teaching") + F("approved_design") + F("approved_support")
-FILE_SEARCH = [
-    "pathway__reference",
-    "pathway__candidate__last_name",
-    "pathway__candidate__first_name",
-    "pathway__employer__name",
-    "pathway__project_holder__organisation__name",
-    "pathway__certification__code",
-    "pathway__certification__title",
-]
 
 
 def _candidate_name(funding_file):
@@ -66,7 +57,7 @@ OPCO_QUEUE = ListSpec(
         Column("assigne", "Assigné·e à", ("assignee__last_name", "assignee__first_name"), lambda f: person(f.assignee)),
     ],
     lists=["funding:opco_home"],
-    search=FILE_SEARCH,
+    search=QUERYSET_SEARCH,
     filename="dossiers-de-financement",
     title="Dossiers de financement",
 )  # fmt: skip
@@ -101,7 +92,8 @@ def opco_home(request):
         "current_status": filters.get("status") or "",
     }
     files = with_unread(selectors.filter_files(files, status=filters.get("status")), request.user, pathway="pathway")
-    return OPCO_QUEUE.respond(request, "funding/opco_home.html", context, files, searched=True)
+    count = tag_count(status_counts, total, "status", context["current_status"])
+    return OPCO_QUEUE.respond(request, "funding/opco_home.html", context, files, searched=True, count=count)
 
 
 def _file(request, pk) -> FundingFile:
@@ -387,7 +379,7 @@ MINISTRY_LIST = ListSpec(
         Column("decide", "Décidé le", "decided_at", lambda f: local_date(f.decided_at)),
     ],
     lists=["funding:ministry_list"],
-    search=FILE_SEARCH,
+    search=QUERYSET_SEARCH,
     filename="dossiers-de-financement",
     title="Dossiers de financement",
 )  # fmt: skip

@@ -16,7 +16,7 @@ from pathways.models import Candidate, CandidateAccessKind, Employer, Pathway
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
 from vae_inversee.www.access import allowed, download, post_only
-from vae_inversee.www.lists import EXPORT_FORMATS, Column, ListSpec, local_moment, paginate, person
+from vae_inversee.www.lists import EXPORT_FORMATS, Column, ListSpec, local_moment, paginate, person, tag_count
 from vae_inversee.www.pages import (
     act_on_pathway,
     assign_form,
@@ -85,7 +85,8 @@ def _pathway_list(request, template):
         "current_phase": filters.get("phase") or "",
     }
     pathways = selectors.with_unread(selectors.filter_pathways(pathways, phase=filters.get("phase")), request.user)
-    return PATHWAY_LIST.respond(request, template, context, pathways, searched=True)
+    count = tag_count(phase_counts, total, "phase", context["current_phase"])
+    return PATHWAY_LIST.respond(request, template, context, pathways, searched=True, count=count)
 
 
 @allowed("pathway.holder_queue")
