@@ -13,7 +13,9 @@ class AssigneeFilter(django_filters.ChoiceFilter):
 
 
 class FundingFileFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=FundingStatus.choices)
+    # A column of the row itself: no join, no duplicate (django-filter's default DISTINCT made the page
+    # sort every matching file with all its joined columns, and turned the pks-first page off).
+    status = django_filters.MultipleChoiceFilter(choices=FundingStatus.choices, distinct=False)
     opco = django_filters.CharFilter(field_name="opco__code", lookup_expr="iexact")
     pathway = IdFilter(field_name="pathway_id")
     project_holder = IdFilter(field_name="pathway__project_holder_id")

@@ -40,7 +40,9 @@ def euros(**kwargs):
 
 
 class PaymentRequestFilter(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=PaymentRequestStatus.choices)
+    # A column of the row itself: no join, no duplicate (django-filter's default DISTINCT made the page
+    # sort every matching file with all its joined columns, and turned the pks-first page off).
+    status = django_filters.MultipleChoiceFilter(choices=PaymentRequestStatus.choices, distinct=False)
     category = django_filters.ChoiceFilter(choices=FundingCategory.choices)
     funding_file = IdFilter(field_name="funding_file_id")
     pathway = IdFilter(field_name="funding_file__pathway_id")
