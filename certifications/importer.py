@@ -34,6 +34,7 @@ from vae_inversee.lib.identifiers import (
     validate_siret,
     validate_skill_block_code,
 )
+from vae_inversee.lib.signals import bulk_written
 
 # The real sample shipped with the project (9 fiches); the demo seed and the tests import it.
 SAMPLE_EXPORT = Path(__file__).resolve().parent / "data" / "export-fiches-csv-2024-02-22.zip"
@@ -682,4 +683,6 @@ def import_rncp_export(path, *, deactivate_missing: bool = False) -> ImportRepor
             deactivate_missing=deactivate_missing,
         )
         _sync_skill_blocks(export, certification_ids, report)
+        # Bulk writes: no model signal; the kept dropdowns and counts (data version) must see them.
+        bulk_written.send(sender=Certification)
     return report

@@ -19,6 +19,7 @@ from django.db.models import Value
 from django.db.models.functions import Replace
 from django.utils import timezone
 
+from evaluation import indicator_version
 from evaluation.models import Assessment, Jury
 from funding.personal_data import funding_anonymise
 from pathways.models import Candidate, Pathway
@@ -70,6 +71,8 @@ def candidate_anonymise(*, candidate_id, now=None) -> bool:
         holders = set(pathways.values_list("project_holder_id", flat=True))
         tombstone("candidates", candidate_id, Tombstone.Reason.ANONYMISED, Organisation.objects.filter(pk__in=holders))
         transaction.on_commit(lambda: _delete_files(files))
+        # Written with update(): no model signal; the kept counts and options must not show the old name.
+        indicator_version.bump()
     return True
 
 

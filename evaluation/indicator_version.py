@@ -8,8 +8,12 @@ random token, not a counter: a version lost by the cache (eviction, restart) can
 old figures.
 
 Every model of the apps below is watched (save, delete, many-to-many); the few bulk writes that bypass
-signals call `bump()` themselves (evaluation.services.record_jury's block results, the bench seeder through
-`manage.py refresh_indicators`).
+signals call `bump()` themselves (evaluation.services.record_jury's block results, the anonymisation, the bench
+seeder through `manage.py refresh_indicators`) or, from a lower layer, send `vae_inversee.lib.signals.
+bulk_written` (the RNCP import).
+
+Besides the indicators, the lists keep their filters' options (vae_inversee.www.forms.keep_model_choices) and
+their counts (`kept_count`) the same way.
 """
 
 import hashlib
@@ -18,8 +22,11 @@ import logging
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from vae_inversee.lib.signals import bulk_written
 
 logger = logging.getLogger("evaluation.indicators")
 
@@ -81,6 +88,19 @@ def remember(user, name: str, compute, *parts):
     return value
 
 
+def kept_count(user, queryset) -> int:
+    """`queryset.count()`, kept per data version and user like the indicators, under the SQL it runs (so any
+    other filter, scope or search is another count). Counted every time for a model outside the watched data."""
+    meta = queryset.model._meta
+    if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
+        return queryset.count()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # `.none()`, an empty `IN ()`: nothing to count
+        return queryset.count()
+    return remember(user, "count", queryset.count, sql, [str(param) for param in params])
+
+
 def _on_write(sender, update_fields=None, **kwargs):
     # A login stamps `last_login` only: nothing the indicators read.
     if (
@@ -95,3 +115,4 @@ def connect():
     post_save.connect(_on_write, dispatch_uid="indicators-version-save")
     post_delete.connect(_on_write, dispatch_uid="indicators-version-delete")
     m2m_changed.connect(_on_write, dispatch_uid="indicators-version-m2m")
+    bulk_written.connect(_on_write, dispatch_uid="indicators-version-bulk")

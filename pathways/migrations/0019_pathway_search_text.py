@@ -2,9 +2,10 @@
 rather than on every row of every search, in one column with one trigram index (PostgreSQL).
 
 The database keeps it, so that no write can leave it stale (the services, the admin, the imports, the seed's
-bulk inserts, the anonymisation's `update()`): a trigger on the pathway (its reference and the rows it points
-to), and one on each table it repeats (the candidate's names, the employer's name, the certification's code
-and title, the project holder's organisation's name) that rewrites the pathways pointing to the changed row.
+bulk inserts, the anonymisation's `update()`, the RNCP import's `bulk_update()`): a trigger on the pathway (its
+reference and the rows it points to), and one on each table it repeats (the candidate's names, the employer's
+name, the certification's code and title, the project holder's organisation's name) that rewrites the pathways
+pointing to the changed row when one of those columns really changed.
 The text is the same expression everywhere (`SEARCH_TEXT`), folded as the search folds the typed words
 (vae_inversee/lib/search.py: `lower(vae_unaccent(…))` on PostgreSQL, `vae_fold(…)` on SQLite).
 """
@@ -37,6 +38,11 @@ REPEATED = [
 ]
 
 
+def _changed(columns) -> str:
+    """The trigger's condition: one of `columns` really changed (a save writes every column)."""
+    return " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns.split(", "))
+
+
 def _rewrite(vendor, where) -> str:
     return f"UPDATE pathways_pathway SET search_text = {search_text('pathways_pathway', vendor)} WHERE {where}"
 
@@ -54,7 +60,7 @@ def postgresql_statements():
             BEGIN {_rewrite("postgresql", where)}; RETURN NULL; END $$"""
         yield f"""
             CREATE TRIGGER vae_{table}_search_text AFTER UPDATE OF {columns} ON {table}
-            FOR EACH ROW EXECUTE FUNCTION vae_{table}_search_text()"""
+            FOR EACH ROW WHEN ({_changed(columns)}) EXECUTE FUNCTION vae_{table}_search_text()"""
     yield _rewrite("postgresql", "TRUE")
     yield (
         "CREATE INDEX IF NOT EXISTS pathways_pathway_search_text_trgm ON pathways_pathway "
@@ -74,6 +80,7 @@ def sqlite_statements():
     for table, columns, where in REPEATED:
         yield f"""
             CREATE TRIGGER vae_{table}_search_text AFTER UPDATE OF {columns} ON {table}
+            FOR EACH ROW WHEN {_changed(columns).replace("IS DISTINCT FROM", "IS NOT")}
             BEGIN {_rewrite("sqlite", where)}; END"""
     yield _rewrite("sqlite", "1")
 

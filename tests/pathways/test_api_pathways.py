@@ -457,10 +457,10 @@ def test_list_query_count_does_not_grow_with_the_page_size(holder, django_assert
         # A fresh user object each time: its membership is not cached yet.
         client = api_as(User.objects.get(pk=user_id))
         # 1. the user's membership (role and organisation, for visible_to)
-        # 2. COUNT of the visible pathways (pagination)
+        # 2. COUNT of the visible pathways (pagination; the second time, kept: same data version, same SQL)
         # 3. the page's pks, then 4. its pathways, their contract joined (vae_inversee.lib.pagination)
         # 5. the target blocks of the page (prefetch)
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(5 if page_size == 2 else 4):
             response = client.get(f"{LIST_URL}?page_size={page_size}")
         assert response.status_code == 200
         assert len(response.json()["results"]) == page_size

@@ -150,3 +150,18 @@ def test_the_api_search_takes_the_same_queries_whatever_the_matches(three):
         answer = api.get("/api/v1/pathways/?q=lefevre&page_size=2").json()
     assert answer["count"] == 5 and len(answer["results"]) == 2 and answer["next"] and answer["previous"] is None
     assert len(five) == len(one)
+
+
+def test_a_save_that_keeps_the_names_does_not_rewrite_the_pathways(three):
+    """A save writes every column: the triggers rewrite the pathways only when a repeated column changed."""
+    _, first, _, _ = three
+    Pathway.objects.filter(pk=first.pk).update(search_text="marque")  # not a column the pathway's trigger reads
+    candidate = first.candidate
+    candidate.email = "zoe.lefevre@example.fr"
+    candidate.save()
+    employer = first.employer
+    employer.save()
+    assert _text(first) == "marque"
+    candidate.first_name = "Zoë"
+    candidate.save()
+    assert _text(first).startswith(f"{first.reference.lower()} lefevre zoe ")

@@ -1,8 +1,11 @@
 """Pagination of every list (product.md section 9): `{"count", "next", "previous", "results"}`."""
 
+from functools import partial
+
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
+from evaluation.indicator_version import kept_count
 from vae_inversee.lib.pagination import Paginator
 
 
@@ -27,6 +30,9 @@ class Pagination(PageNumberPagination):
         # A malformed page size is a 400 naming it (not silently the default); a page that is not one
         # (beyond the last, "abc", 0) is a 404 "Page invalide.", as DRF answers it.
         _positive_integer(request, self.page_size_query_param)
+        # The count, exact, kept per data version and user (evaluation.indicator_version.kept_count): a page
+        # after the first, or the same list read again, does not count 100 000 rows again.
+        self.django_paginator_class = partial(Paginator, count=kept_count(request.user, queryset))
         return super().paginate_queryset(queryset, request, view)
 
     def get_schema_operation_parameters(self, view):

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
+from evaluation.indicator_version import kept_count
 from vae_inversee.accounts import selectors as account_selectors
 from vae_inversee.lib.pagination import Paginator
 from vae_inversee.lib.search import folded_search
@@ -43,7 +44,10 @@ SAVED_FILTER_LISTS: set[str] = set()
 
 def paginate(request, queryset, page_size=PAGE_SIZE, count=None) -> dict:
     """The context a list template's pagination partial expects: `page` and `page_range`. `count`: the
-    rows' number when the page already counted them (its filter tags), not counted again."""
+    rows' number when the page already counted them (its filter tags), else counted once per data version
+    (`kept_count`)."""
+    if count is None:
+        count = kept_count(request.user, queryset)
     page = Paginator(queryset, page_size, count=count).get_page(request.GET.get("page"))
     return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)}
 
