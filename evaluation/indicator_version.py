@@ -88,17 +88,23 @@ def remember(user, name: str, compute, *parts):
     return value
 
 
-def kept_count(user, queryset) -> int:
-    """`queryset.count()`, kept per data version and user like the indicators, under the SQL it runs (so any
-    other filter, scope or search is another count). Counted every time for a model outside the watched data."""
+def kept_query(user, name: str, queryset, compute):
+    """`compute()`, a figure read from `queryset` alone (its count, its counts per status…), kept per data
+    version and user like the indicators, under the SQL the queryset runs (so any other filter, scope or
+    search is another figure). Computed every time for a model outside the watched data."""
     meta = queryset.model._meta
     if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
-        return queryset.count()
+        return compute()
     try:
         sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:  # `.none()`, an empty `IN ()`: nothing to count
-        return queryset.count()
-    return remember(user, "count", queryset.count, sql, [str(param) for param in params])
+    except EmptyResultSet:  # `.none()`, an empty `IN ()`: nothing to read
+        return compute()
+    return remember(user, name, compute, sql, [str(param) for param in params])
+
+
+def kept_count(user, queryset) -> int:
+    """`queryset.count()`, kept (`kept_query`): a list's count for its paginator."""
+    return kept_query(user, "count", queryset, queryset.count)
 
 
 def _on_write(sender, update_fields=None, **kwargs):

@@ -59,3 +59,20 @@ def test_the_rncp_import_renews_the_data_version():
     before = indicator_version.version()
     import_rncp_export(SAMPLE_EXPORT)
     assert indicator_version.version() != before
+
+
+def test_the_phase_tags_are_kept_and_follow_a_write(client):
+    first = PathwayFactory()
+    holder = first.project_holder
+    client.force_login(UserFactory(organisation=holder.organisation))
+    url = reverse("pathways:project_holder_home")
+    with CaptureQueriesContext(connection) as first_read:
+        assert client.get(url).context["total"] == 1
+    assert any('GROUP BY "pathways_pathway"."phase"' in q["sql"] for q in first_read)
+    with CaptureQueriesContext(connection) as again:
+        response = client.get(url)
+    assert response.context["total"] == 1 and not any('GROUP BY "pathways_pathway"."phase"' in q["sql"] for q in again)
+    PathwayFactory(project_holder=holder)
+    response = client.get(url)
+    assert response.context["total"] == 2 and response.context["page"].paginator.count == 2
+    assert sum(row["count"] for row in response.context["phase_counts"]) == 2

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from evaluation.indicator_version import kept_query
 from funding import selectors, services
 from funding.agreements import agreement_file
 from funding.models import FundingFile
@@ -84,7 +85,9 @@ def opco_home(request):
     )
     files = OPCO_QUEUE.searched(request, filter_assignee(files, filters.get("assignee"), request.user))
     # The counts follow every filter but the status, so that each tag says what clicking it shows.
-    status_counts, total = selectors.status_counts(files, selectors.QUEUE_STATUSES)
+    status_counts, total = kept_query(
+        request.user, "status-counts", files, lambda: selectors.status_counts(files, selectors.QUEUE_STATUSES)
+    )
     context = {
         "form": form,
         "status_counts": status_counts,

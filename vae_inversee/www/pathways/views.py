@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 
+from evaluation.indicator_version import kept_query
 from evaluation.personal_data import candidate_export as export_candidate_data
 from pathways import candidate_access, personal_data, selectors, services
 from pathways.enums import PathwayPhase
@@ -77,7 +78,7 @@ def _pathway_list(request, template):
         q=filters.get("q"),
     )
     # The counts follow every filter but the phase, so that each tag says what clicking it shows.
-    phase_counts, total = selectors.phase_counts(pathways)
+    phase_counts, total = kept_query(request.user, "phase-counts", pathways, lambda: selectors.phase_counts(pathways))
     context = {
         "form": form,
         "phase_counts": phase_counts,
