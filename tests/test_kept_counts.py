@@ -61,6 +61,10 @@ def test_the_rncp_import_renews_the_data_version():
     assert indicator_version.version() != before
 
 
+def _phase_counts(sql):
+    return sql.startswith('SELECT "pathways_pathway"."phase"') and "GROUP BY" in sql
+
+
 def test_the_phase_tags_are_kept_and_follow_a_write(client):
     first = PathwayFactory()
     holder = first.project_holder
@@ -68,10 +72,10 @@ def test_the_phase_tags_are_kept_and_follow_a_write(client):
     url = reverse("pathways:project_holder_home")
     with CaptureQueriesContext(connection) as first_read:
         assert client.get(url).context["total"] == 1
-    assert any('GROUP BY "pathways_pathway"."phase"' in q["sql"] for q in first_read)
+    assert any(_phase_counts(q["sql"]) for q in first_read)
     with CaptureQueriesContext(connection) as again:
         response = client.get(url)
-    assert response.context["total"] == 1 and not any('GROUP BY "pathways_pathway"."phase"' in q["sql"] for q in again)
+    assert response.context["total"] == 1 and not any(_phase_counts(q["sql"]) for q in again)
     PathwayFactory(project_holder=holder)
     response = client.get(url)
     assert response.context["total"] == 2 and response.context["page"].paginator.count == 2
