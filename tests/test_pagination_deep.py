@@ -128,3 +128,27 @@ def test_a_page_joining_one_table_is_read_without_the_setting(holder_staff):
     assert len(page.object_list) == 3
     if connection.vendor == "postgresql":
         assert seen == ["8", "8", "8"]  # the count, the pks, the rows
+
+
+def test_a_pathways_page_is_read_joined_as_written_and_outside_the_scope_is_a_404(client, holder_staff):
+    """The pathway page joins 15 tables (8 ms of planning for 0.7 ms of execution at 100 000 pathways):
+    `get_joined` reads it, and its log, with the joins as written; nothing outlives the read."""
+    pathway = Pathway.objects.filter(project_holder__organisation=holder_staff.membership.organisation).first()
+    seen = []
+
+    def watch(execute, sql, params, many, context):
+        if (
+            connection.vendor == "postgresql"
+            and 'FROM "pathways_pathway"' in sql
+            and '"pathways_pathway"."id" =' in sql
+        ):
+            seen.append(_collapse_limit())
+        return execute(sql, params, many, context)
+
+    client.force_login(holder_staff)
+    with connection.execute_wrapper(watch):
+        response = client.get(f"/parcours/{pathway.pk}/")
+    assert response.status_code == 200 and response.context["pathway"] == pathway
+    if connection.vendor == "postgresql":
+        assert seen[0] == "1" and _collapse_limit() == "8"
+    assert client.get(f"/parcours/{PathwayFactory().pk}/").status_code == 404  # another holder's

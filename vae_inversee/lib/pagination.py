@@ -8,7 +8,8 @@ the Ministry) before keeping 20. So a list that joins its related rows (select_r
 queries: the page's pks on the list's own filters and order (the ordering index, no join it does not
 need), then those rows by their pks (joined as written from AS_WRITTEN_FROM related tables on). Other
 lists: from DEFERRED_FROM rows on, the page's pks are chosen by a subquery (`pk IN (SELECT id … ORDER BY … LIMIT … OFFSET …)`), still one query.
-Either way the same rows in the same order, and the same count.
+Either way the same rows in the same order, and the same count. One object's page with many related rows
+(`get_joined`) is read joined as written too.
 """
 
 from contextlib import contextmanager, nullcontext
@@ -76,6 +77,20 @@ class Paginator(DjangoPaginator):
             and not queryset.query.is_sliced
             and connections[queryset.db].features.allow_sliced_subqueries_with_in
         )
+
+
+def get_joined(queryset, **lookup):
+    """`queryset.get(**lookup)`, its related rows joined in the written order when there are many of them (see
+    `joins_as_written`): a pathway's page joins 15 tables, planned in 8.5 ms for 0.7 ms of execution at
+    100 000 pathways, in ~1 ms as written (the pathway by its pk first, then each row by its own)."""
+    many = _related_tables(queryset.query.select_related) >= AS_WRITTEN_FROM
+    with joins_as_written(queryset.db) if many else nullcontext():
+        try:
+            return queryset.get(**lookup)
+        except queryset.model.DoesNotExist as error:
+            # Raised outside the setting's block: leaving it by an exception would doom an outer transaction.
+            missing = error
+    raise missing
 
 
 def _related_tables(select_related) -> int:

@@ -5,7 +5,8 @@ what the user may do there is asked of the policy. Not views: functions the view
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from evaluation import selectors as evaluation_selectors
@@ -16,6 +17,7 @@ from pathways import selectors, services, workflow
 from vae_inversee.accounts.selectors import active_colleagues
 from vae_inversee.lib import policy
 from vae_inversee.lib.errors import Conflict
+from vae_inversee.lib.pagination import get_joined
 from vae_inversee.www.evaluation.forms import AssessmentForm, JuryResultForm, OutcomeForm
 from vae_inversee.www.pathways.forms import (
     AbandonForm,
@@ -32,7 +34,11 @@ from vae_inversee.www.pathways.forms import (
 
 def pathway_page(request, pk):
     """The pathway of the page, within the user's scope (404 outside), with what the page shows."""
-    return get_object_or_404(selectors.pathways_for_page(request.user), pk=pk)
+    pathways = selectors.pathways_for_page(request.user)
+    try:
+        return get_joined(pathways, pk=pk)
+    except pathways.model.DoesNotExist:
+        raise Http404("Aucun parcours ne correspond.") from None
 
 
 def pathway_url(pathway, anchor=""):
