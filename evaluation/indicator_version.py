@@ -24,6 +24,7 @@ import uuid
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from vae_inversee.lib.signals import bulk_written
@@ -92,6 +93,8 @@ def kept_query(user, name: str, queryset, compute):
     """`compute()`, a figure read from `queryset` alone (its count, its counts per status…), kept per data
     version and user like the indicators, under the SQL the queryset runs (so any other filter, scope or
     search is another figure). Computed every time for a model outside the watched data."""
+    if not isinstance(queryset, QuerySet):  # a list already read: nothing to keep
+        return compute()
     meta = queryset.model._meta
     if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
         return compute()
@@ -104,7 +107,7 @@ def kept_query(user, name: str, queryset, compute):
 
 def kept_count(user, queryset) -> int:
     """`queryset.count()`, kept (`kept_query`): a list's count for its paginator."""
-    return kept_query(user, "count", queryset, queryset.count)
+    return kept_query(user, "count", queryset, queryset.count if isinstance(queryset, QuerySet) else queryset.__len__)
 
 
 def _on_write(sender, update_fields=None, **kwargs):

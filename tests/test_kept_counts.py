@@ -80,3 +80,8 @@ def test_the_phase_tags_are_kept_and_follow_a_write(client):
     response = client.get(url)
     assert response.context["total"] == 2 and response.context["page"].paginator.count == 2
     assert sum(row["count"] for row in response.context["phase_counts"]) == 2
+
+
+def test_a_list_already_read_is_counted_as_it_is(ministry_user):
+    assert indicator_version.kept_count(ministry_user, [1, 2, 3]) == 3
+    assert indicator_version.kept_count(ministry_user, type(PathwayFactory()).objects.none()) == 0
