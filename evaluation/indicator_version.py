@@ -93,8 +93,6 @@ def kept_query(user, name: str, queryset, compute):
     """`compute()`, a figure read from `queryset` alone (its count, its counts per status…), kept per data
     version and user like the indicators, under the SQL the queryset runs (so any other filter, scope or
     search is another figure). Computed every time for a model outside the watched data."""
-    if not isinstance(queryset, QuerySet):  # a list already read: nothing to keep
-        return compute()
     meta = queryset.model._meta
     if meta.app_label not in WATCHED_APPS or meta.label_lower in IGNORED_MODELS:
         return compute()
@@ -106,8 +104,10 @@ def kept_query(user, name: str, queryset, compute):
 
 
 def kept_count(user, queryset) -> int:
-    """`queryset.count()`, kept (`kept_query`): a list's count for its paginator."""
-    return kept_query(user, "count", queryset, queryset.count if isinstance(queryset, QuerySet) else queryset.__len__)
+    """`queryset.count()`, kept (`kept_query`): a list's count for its paginator (a list already read: its length)."""
+    if not isinstance(queryset, QuerySet):
+        return len(queryset)
+    return kept_query(user, "count", queryset, queryset.count)
 
 
 def _on_write(sender, update_fields=None, **kwargs):

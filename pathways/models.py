@@ -28,6 +28,7 @@ from vae_inversee.lib.dates import add_months, validate_plausible_date, year_of_
 from vae_inversee.lib.encryption import EncryptedCharField
 from vae_inversee.lib.identifiers import validate_idcc, validate_nir, validate_siret
 from vae_inversee.lib.money import format_euros
+from vae_inversee.lib.search import folded_search
 
 
 class ProjectHolderQuerySet(models.QuerySet):
@@ -423,10 +424,7 @@ class PathwayQuerySet(models.QuerySet):
 
 def search_words(text, prefix="") -> Q:
     """Every word of `text` in the pathway's search text (`prefix`: the path to the pathway, as `pathway__`)."""
-    query = Q()
-    for word in (text or "").split():
-        query &= Q(**{f"{prefix}search_text__holds": word})
-    return query
+    return folded_search([f"{prefix}search_text"], text, lookup="holds")
 
 
 class Pathway(models.Model):

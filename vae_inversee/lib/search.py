@@ -63,13 +63,14 @@ class Holds(Folded):
     fold_lhs = False
 
 
-def folded_search(fields, text) -> Q:
-    """Every word of `text` found in at least one of `fields` (accents and case ignored); Q() when empty."""
+def folded_search(fields, text, lookup="folded") -> Q:
+    """Every word of `text` found in at least one of `fields` (accents and case ignored); Q() when empty.
+    `lookup="holds"` for fields that already hold folded text."""
     query = Q()
     for word in (text or "").split():
         any_field = Q()
         for name in fields:
-            any_field |= Q(**{f"{name}__folded": word})
+            any_field |= Q(**{f"{name}__{lookup}": word})
         query &= any_field
     return query
 
