@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from funding import tasks
 from funding.enums import (
+    CATEGORIES,
     COUNTED_REQUEST_STATUSES,
     FundingCategory,
     FundingStatus,
@@ -39,6 +40,7 @@ from vae_inversee.lib import policy
 from vae_inversee.lib.dates import months_covered
 from vae_inversee.lib.identifiers import compact_iban, compact_siret
 from vae_inversee.lib.money import CENT, format_euros
+from vae_inversee.lib.validation import checked_save
 from vae_inversee.outbox.services import enqueue
 from vae_inversee.webhooks.services import emit
 
@@ -47,12 +49,19 @@ OUT_OF_SCOPE = (
     "autre OPCO."
 )
 CONTRACT_YEARS = (1, 2, 3)
+# What a decision writes (`_close`): only these are validated and saved.
+DECISION_FIELDS = [
+    "status",
+    "decision_reason",
+    "decided_at",
+    "decided_by",
+    *(f"approved_{category}" for category in CATEGORIES),
+    "updated_at",
+]
 
 
 def _save(funding_file, update_fields=None):
-    funding_file.full_clean()
-    funding_file.save(update_fields=update_fields)
-    return funding_file
+    return checked_save(funding_file, fields=update_fields)
 
 
 def _raise_if(errors):
@@ -162,7 +171,7 @@ def _close(funding_file, acting_user, status, reason):
     funding_file.decision_reason = (reason or "").strip()
     funding_file.decided_at = timezone.now()
     funding_file.decided_by = acting_user
-    _save(funding_file)
+    _save(funding_file, DECISION_FIELDS)
     enqueue(tasks.render_agreement, funding_file.pk)
     _notify_on_commit(funding_file)
     emit("funding_file.decided", funding_file)
@@ -348,8 +357,10 @@ def payment_request_create(
     request.provider_siret = compact_siret(request.provider_siret or "")
     _invoice_checked(invoice)
     errors = _request_errors(funding_file, request)
+    set_here = ["invoice", "invoice_name", "funding_file", "submitted_by"]
     try:
-        request.full_clean(exclude=["invoice", "invoice_name", "funding_file", "submitted_by"], validate_unique=False)
+        # The table's constraints are checked by the database at the save below (one query, not one each).
+        request.full_clean(exclude=set_here, validate_unique=False, validate_constraints=False)
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -360,9 +371,11 @@ def payment_request_create(
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        # The invoice filed meanwhile by someone else (the unique constraint decides).
         if request.invoice.name:
             request.invoice.storage.delete(request.invoice.name)
+        # A CHECK refused the row: its French message. Otherwise the invoice was filed meanwhile by someone
+        # else (the unique constraint decides).
+        request.validate_constraints(exclude=[*set_here, "provider_siret", "invoice_number"])
         raise ValidationError(
             {"invoice_number": ["Cette facture (même numéro, même organisme) a déjà fait l'objet d'une demande."]}
         )
@@ -409,8 +422,11 @@ def _decide_request(payment_request, acting_user, reason):
     payment_request.decision_reason = (reason or "").strip()
     payment_request.decided_at = timezone.now()
     payment_request.decided_by = acting_user
-    payment_request.full_clean(exclude=["invoice"], validate_unique=False)
-    payment_request.save()
+    checked_save(
+        payment_request,
+        fields=["status", "approved_amount", "decision_reason", "decided_at", "decided_by", "updated_at"],
+        validate_unique=False,
+    )
     _notify_payment_on_commit(payment_request)
     emit("payment_request.decided", payment_request)
     return payment_request

@@ -35,6 +35,7 @@ from vae_inversee.accounts.selectors import opco_for_idcc
 from vae_inversee.lib import policy
 from vae_inversee.lib.dates import age_on
 from vae_inversee.lib.identifiers import IDCC_NO_AGREEMENT, compact_nir, compact_siret, normalize_idcc
+from vae_inversee.lib.validation import checked_save
 from vae_inversee.outbox.services import enqueue
 from vae_inversee.webhooks.services import emit
 
@@ -81,9 +82,7 @@ def locked_pathway(user, action, pathway, *related) -> Pathway:
 
 
 def _save(obj, update_fields=None):
-    obj.full_clean()
-    obj.save(update_fields=update_fields)
-    return obj
+    return checked_save(obj, fields=update_fields)
 
 
 # ---- candidates and employers --------------------------------------------------------------------
@@ -739,8 +738,7 @@ def pathway_transition(*, acting_user, pathway, to, comment="") -> Pathway:
     if transition.records_reason:
         pathway.abandon_reason = comment
         update_fields.append("abandon_reason")
-    pathway.full_clean()
-    pathway.save(update_fields=update_fields)
+    checked_save(pathway, fields=update_fields)
     log = PathwayTransition.objects.create(
         pathway=pathway, name=transition.name, from_phase=source, to_phase=to, by=acting_user, comment=comment
     )
