@@ -122,7 +122,9 @@ class Server:
                 env=self.env, cwd=ROOT,
             ),
             subprocess.Popen(
-                [str(BIN / "celery"), "-A", "vae_inversee", "worker", "-c", "1", "--loglevel", "WARNING",
+                # Background work at a lower CPU priority than the requests, as a one-machine deployment
+                # would run it (docker-compose gives the worker pool its own containers).
+                ["nice", "-n", "10", str(BIN / "celery"), "-A", "vae_inversee", "worker", "-c", "1", "--loglevel", "WARNING",
                  "--without-gossip", "--without-mingle"],
                 env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL,
             ),
