@@ -19,6 +19,7 @@ their counts (`kept_count`) the same way.
 import hashlib
 import json
 import logging
+import threading
 import uuid
 
 from django.core.cache import cache
@@ -38,23 +39,45 @@ WATCHED_APPS = {"accounts", "certifications", "pathways", "funding", "evaluation
 IGNORED_MODELS = {"accounts.apitoken", "accounts.savedfilter"}
 
 
+# Whether this thread has read the version since it last changed it: a write that follows no read needs no
+# new token at once (nothing this thread kept can be stale yet), only the one after its commit.
+_thread = threading.local()
+
+
 def _new_version():
     # A write never fails because the cache is down: nothing kept can be read then either, and the figures
     # are computed from scratch (`version()` answers None) until it is back.
+    _thread.read = False
     try:
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     except Exception:  # the cache backend's own connection errors (redis, memcached…)
         logger.warning("Indicateurs : le cache est indisponible, version des données non renouvelée.", exc_info=True)
 
 
+def _bumps_on_commit(connection) -> bool:
+    """This transaction already holds a change of token for its commit, one that outlives the current savepoint."""
+    active = set(connection.savepoint_ids)
+    return any(func is _new_version and sids <= active for sids, func, _robust in connection.run_on_commit)
+
+
 def bump():
-    """The indicators' data changed (or is about to, in the current transaction)."""
+    """The indicators' data changed (or is about to, in the current transaction).
+
+    One change at once and one after the commit per transaction: the next writes of the same transaction
+    change the token again only after this thread has read it (a figure it kept meanwhile is then stale).
+    """
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and _bumps_on_commit(connection):
+        if getattr(_thread, "read", False):
+            _new_version()
+        return
     _new_version()
     transaction.on_commit(_new_version)
 
 
 def version() -> str | None:
     """The current token; None when the cache cannot be reached (nothing is kept then)."""
+    _thread.read = True
     try:
         current = cache.get(VERSION_KEY)
         if current is None:

@@ -161,3 +161,22 @@ def test_issuing_an_api_token_keeps_the_figures(settings, tmp_path):
     before = indicator_version.version()
     api_token_issue(acting_user=ministry)
     assert indicator_version.version() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_transaction_changes_the_version_once_unless_read_between_its_writes(settings, tmp_path, monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    changes = []
+    real = indicator_version._new_version
+    monkeypatch.setattr(indicator_version, "_new_version", lambda: (changes.append(1), real()))
+    with transaction.atomic():
+        PathwayFactory()  # several rows: one change at once, one registered for the commit
+        at_once = len(changes)
+        PathwayFactory()
+        assert len(changes) == at_once  # nothing read since: no new token needed yet
+        ministry = UserFactory(role="ministry")
+        seen = compute(ministry)["total_pathways"]
+        PathwayFactory()  # read between: the figure just kept is stale now
+        assert compute(ministry)["total_pathways"] == seen + 1
+    assert len(changes) >= at_once + 2  # the change after the read, and the one at commit
+    assert _figures(compute(ministry)) == _figures(compute_from_scratch(ministry))
