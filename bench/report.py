@@ -83,7 +83,8 @@ def write_report(*, results, pathways, label, seconds, seed, plan, load, explain
         "opération entrelacées : plafond statique de même taille, plancher `/api/v1/me/`, puis l'opération).",
         f"Machine : {facts['nproc']} cœurs, PostgreSQL {facts['postgresql']}, Python {facts['python']}, noyau "
         f"{facts['kernel']}, charge moyenne {', '.join(f'{x:.1f}' for x in facts['load_average'])} (machine partagée).",
-        "Serveur : gunicorn 2 workers sync, `DJANGO_ENV=production`, `CONN_MAX_AGE=60`, Redis + 1 worker Celery, "
+        "Serveur : gunicorn 2 workers sync, `DJANGO_ENV=production`, `CONN_MAX_AGE=60`, Redis + 1 worker Celery "
+        "(`nice -n 10`), PostgreSQL `random_page_cost = 1.1` (celui de docker-compose), "
         "derrière un proxy TLS simulé (`X-Forwarded-Proto: https`). Charge : locust (second processus), 2 clients "
         "pour les lectures, 8 pour les écritures.",
         f"Seed : {seed.get('seconds')} s pour {pathways} parcours (`bench/seed_large.py`, semé le {seed.get('at')}).",
