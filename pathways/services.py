@@ -29,6 +29,7 @@ from pathways.models import (
     SupportOpinion,
 )
 from pathways.plan import follow_plan
+from pathways.selectors import unread_messages
 from pathways.uploads import inspect_upload
 from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.selectors import opco_for_idcc
@@ -620,9 +621,13 @@ def thread_mark_read(*, user, pathway) -> None:
     """The user has read the pathway's thread up to now (the unread counters).
 
     Called by the doors once they have shown the thread, i.e. on a pathway fetched within `visible_to(user)`.
-    One upsert (INSERT … ON CONFLICT UPDATE), whether the user read the thread before or not.
+    One upsert (INSERT … ON CONFLICT UPDATE), whether the user read the thread before or not, and only when
+    the thread holds a message of others still unread: a page seen again writes nothing, and the unread
+    counts kept for the user (`last_read_at` is part of their key) stay valid.
     """
     if not user.is_authenticated:
+        return
+    if not unread_messages(user).filter(pathway=pathway).exists():
         return
     MessageRead.objects.bulk_create(
         [MessageRead(pathway=pathway, user=user, read_at=timezone.now())],

@@ -9,7 +9,7 @@ from funding.models import FundingFile, FundingFileAssignment, FundingFileNote
 from funding.services import funding_file_assign, funding_file_note_add, member_deactivate_and_hand_over
 from pathways import selectors, services
 from pathways.enums import PathwayPhase
-from pathways.models import Pathway, PathwayAssignment, PathwayMessage, PathwayNote
+from pathways.models import MessageRead, Pathway, PathwayAssignment, PathwayMessage, PathwayNote
 from tests.accounts.factories import UserFactory
 from tests.conftest import api_as
 from tests.pathways.factories import PDF_BYTES, PathwayFactory, pdf_upload, show_to_opco, staff_of, walk_to
@@ -65,6 +65,24 @@ def test_the_unread_counter_goes_down_once_the_thread_is_read(shared):
     assert selectors.with_unread(Pathway.objects.filter(pk=pathway.pk), holder).get().unread == 2
     assert selectors.threads_of(holder).get().unread == 2
     services.thread_mark_read(user=holder, pathway=pathway)
+    assert selectors.unread_count(holder) == 0
+
+
+def test_a_thread_read_again_with_nothing_new_writes_nothing(shared):
+    pathway, staff, _, _ = shared
+    holder = staff["project_holder"]
+    services.thread_mark_read(user=holder, pathway=pathway)  # an empty thread: nothing to mark
+    assert not MessageRead.objects.filter(user=holder).exists()
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 1")
+    services.thread_mark_read(user=holder, pathway=pathway)
+    first = MessageRead.objects.get(user=holder, pathway=pathway).read_at
+    services.message_post(acting_user=holder, pathway=pathway, body="Réponse")  # one's own: never unread
+    services.thread_mark_read(user=holder, pathway=pathway)
+    assert MessageRead.objects.get(user=holder, pathway=pathway).read_at == first  # the kept counts stay valid
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 2")
+    assert selectors.unread_count(holder) == 1
+    services.thread_mark_read(user=holder, pathway=pathway)
+    assert MessageRead.objects.get(user=holder, pathway=pathway).read_at > first
     assert selectors.unread_count(holder) == 0
 
 
