@@ -27,7 +27,9 @@ from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
+from pathways import workflow
 from vae_inversee.lib.signals import bulk_written
 
 logger = logging.getLogger("evaluation.indicators")
@@ -131,6 +133,15 @@ def kept_count(user, queryset) -> int:
     if not isinstance(queryset, QuerySet):
         return len(queryset)
     return kept_query(user, "count", queryset, queryset.count)
+
+
+def kept_moves(pathway, user):
+    """`workflow.moves_for(pathway, user)`, its guards' findings kept like the indicators (per data version,
+    user, pathway, phase and day: a guard may compare a date with today). Exact: any write of the watched
+    data, the guards' own included, makes them unreachable."""
+    parts = (pathway.pk, pathway.phase, str(timezone.localdate()))
+    unmet = remember(user, "unmet-by-target", lambda: workflow.unmet_by_target(pathway), *parts)
+    return workflow.moves_for(pathway, user, unmet)
 
 
 def _on_write(sender, update_fields=None, **kwargs):

@@ -211,13 +211,21 @@ class Move:
         return self.allowed_role and not self.unmet
 
 
-def moves_for(pathway, user) -> list[Move]:
-    """The transitions out of the pathway's phase (abandon excluded), with what is missing."""
-    moves = []
-    for transition in TRANSITIONS:
-        if pathway.phase in transition.sources and transition.target != P.ABANDONED:
-            moves.append(Move(transition, user.role in transition.roles, transition.unmet(pathway)))
-    return moves
+def _moves_out(pathway):
+    return [t for t in TRANSITIONS if pathway.phase in t.sources and t.target != P.ABANDONED]
+
+
+def unmet_by_target(pathway) -> dict[str, list[str]]:
+    """What each transition out of the pathway's phase (abandon excluded) still misses, by target phase:
+    the part of `moves_for` read from the data (the same for every user), which the doors may keep."""
+    return {transition.target: transition.unmet(pathway) for transition in _moves_out(pathway)}
+
+
+def moves_for(pathway, user, unmet=None) -> list[Move]:
+    """The transitions out of the pathway's phase (abandon excluded), with what is missing (`unmet`: as
+    `unmet_by_target` answered it, computed here when not given)."""
+    unmet = unmet_by_target(pathway) if unmet is None else unmet
+    return [Move(t, user.role in t.roles, unmet[t.target]) for t in _moves_out(pathway)]
 
 
 def can_abandon(pathway, user) -> bool:

@@ -3,8 +3,12 @@
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
+from pathways import workflow
+from pathways.enums import PathwayPhase
 from pathways.models import Contract, Pathway
 from tests.accounts.factories import UserFactory
 from tests.conftest import api_as
@@ -15,6 +19,7 @@ from tests.pathways.factories import (
     PathwayFactory,
     ProjectHolderFactory,
     add_contract,
+    fulfil_guards,
     show_to_opco,
     staff_of,
     walk_to,
@@ -345,6 +350,23 @@ def test_detail_lists_the_moves_with_what_is_missing_for_each_role(media):
     ministry = api_as(staff["ministry"]).get(detail_url(pathway)).json()
     assert ministry["available_transitions"][0]["allowed"] is False
     assert ministry["can_abandon"] is False
+
+
+def test_the_moves_are_kept_until_a_write_changes_what_they_read(media):
+    pathway = PathwayFactory()
+    staff = staff_of(pathway)
+    client = api_as(staff["project_holder"])
+
+    def unmet():
+        return client.get(detail_url(pathway)).json()["available_transitions"][0]["unmet"]
+
+    assert FEASIBILITY_MISSING in unmet()
+    with CaptureQueriesContext(connection) as queries:
+        assert FEASIBILITY_MISSING in unmet()
+    assert not [q for q in queries if "pathways_document" in q["sql"]]  # the guards' findings, kept
+    fulfil_guards(pathway, PathwayPhase.SUPPORT, staff)  # the documents: a write of the watched data
+    assert FEASIBILITY_MISSING not in unmet() and DIAGNOSIS_MISSING not in unmet()
+    assert unmet() == workflow.unmet_by_target(Pathway.objects.get(pk=pathway.pk))[PathwayPhase.SUPPORT]
 
 
 def test_the_list_is_cheap_and_has_no_moves(holder_user, holder):

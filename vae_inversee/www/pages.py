@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from evaluation import selectors as evaluation_selectors
+from evaluation.indicator_version import kept_moves
 from evaluation.outcomes import moments_open, six_months_due_on
 from funding import selectors as funding_selectors
 from funding.models import FundingFile
@@ -133,7 +134,7 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
     progress = evaluation_selectors.progress_by_block(pathway, target_blocks)
     context.update(
         pathway=pathway,
-        moves=workflow.moves_for(pathway, user),
+        moves=kept_moves(pathway, user),
         transition_form=forms.get("transition_form"),
         refused=refused,
         closure=closure,

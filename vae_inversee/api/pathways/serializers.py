@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from certifications.models import Certification, SkillBlock
+from evaluation.indicator_version import kept_moves
 from pathways import selectors, workflow
 from pathways.enums import AdmissibilityDecision, DocumentKind, PathwayPhase
 from pathways.models import (
@@ -229,7 +230,7 @@ class PathwayDetailSerializer(PathwaySerializer):
                 "possible": move.possible,
                 "unmet": move.unmet,
             }
-            for move in workflow.moves_for(pathway, user)
+            for move in kept_moves(pathway, user)
         ]
 
     def get_can_abandon(self, pathway) -> bool:
