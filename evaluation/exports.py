@@ -5,9 +5,10 @@ The doors write them as CSV or XLSX with vae_inversee.lib.spreadsheets.
 
 from django.utils import timezone
 
+from evaluation import indicators
 from evaluation.enums import OutcomeMoment
 from pathways.enums import PathwayPhase
-from vae_inversee.lib.spreadsheets import french_number
+from vae_inversee.lib.spreadsheets import french_number, spreadsheet_bytes
 
 INDICATOR_HEADERS = ["Rubrique", "Libellé", "Valeur", "Complément"]
 PATHWAY_HEADERS = [
@@ -109,6 +110,17 @@ def indicator_rows(data) -> list[list]:
         if funding[key] is not None:
             rows.append(["Coût moyen par parcours financé (€)", label, funding[key], ""])
     return rows + outcome_rows(data["outcomes"])
+
+
+def indicator_file(user, filters, file_format) -> bytes:
+    """The indicators as a "csv" or "xlsx" file, kept like the figures (`indicators.kept`): at 100 000 pathways
+    the workbook's thousands of rows took ~0.4 s to write for every download of the same figures."""
+
+    def write():
+        rows = indicator_rows(indicators.compute(user, filters))
+        return spreadsheet_bytes(file_format, INDICATOR_HEADERS, rows, "Indicateurs")
+
+    return indicators.kept(user, filters, f"indicators-file:{file_format}", write)
 
 
 def pathway_rows(pathways):

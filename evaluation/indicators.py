@@ -252,14 +252,15 @@ def compute(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`,
     kept per (data version, user, filters) in the cache. The version changes at every write of the data the
     indicators read (evaluation.indicator_version), so a cached figure is never stale."""
-    data = indicator_version.remember(
-        user,
-        "indicators",
-        lambda: compute_from_scratch(user, filters),
-        filters.echo() if filters is not None else None,
-        settings.NATIONAL_PATHWAY_CEILING,
-    )
+    data = kept(user, filters, "indicators", lambda: compute_from_scratch(user, filters))
     return data | {"generated_at": timezone.now()}
+
+
+def kept(user, filters, name, compute):
+    """`compute()`, a value read from the indicators of `user` within `filters` (the figures, a file of them),
+    kept like them: per data version, user and filters."""
+    echo = filters.echo() if filters is not None else None
+    return indicator_version.remember(user, name, compute, echo, settings.NATIONAL_PATHWAY_CEILING)
 
 
 def compute_from_scratch(user, filters=None) -> dict:

@@ -1,9 +1,14 @@
 """The kept indicators (evaluation.indicator_version) equal a from-scratch computation after any writes."""
 
+import csv
+import io
+import json
 import random
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -14,6 +19,7 @@ from pathways import services as pathway_services
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway
 from tests.accounts.factories import UserFactory
+from tests.conftest import api_as
 from tests.pathways.factories import (
     ACTING_ROLE,
     PathwayFactory,
@@ -116,6 +122,45 @@ def test_a_kept_read_costs_no_query_and_a_write_drops_it(settings, tmp_path):
     assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
     indicator_version.bump()
     assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
+
+
+def _downloads(client):
+    json_body = client.get("/api/v1/indicators/").json()
+    csv_text = b"".join(client.get("/api/v1/indicators/", {"format": "csv"}).streaming_content).decode("utf-8-sig")
+    workbook = openpyxl.load_workbook(
+        io.BytesIO(b"".join(client.get("/api/v1/indicators/", {"format": "xlsx"}).streaming_content))
+    )
+    return json_body, csv_text, [[cell.value for cell in row] for row in workbook["Indicateurs"].iter_rows()]
+
+
+@pytest.mark.django_db
+def test_the_kept_json_and_files_follow_every_write_and_the_json_is_stamped_at_each_read(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pathway = PathwayFactory()
+    staff_of(pathway)
+    ministry = UserFactory(role="ministry")
+    client = api_as(ministry)
+    first, first_csv, first_sheet = _downloads(client)
+    again, again_csv, again_sheet = _downloads(client)
+    assert again_csv == first_csv and again_sheet == first_sheet
+    assert _figures(again) == _figures(first)
+    # The kept JSON is the figures' own encoding (decimals as strings), only its stamp is of this read.
+    assert list(again)[0] == "generated_at" and again["generated_at"] >= first["generated_at"]
+    assert again["funding"]["requested_total"] == "0.00"
+    assert again["total_pathways"] == 1
+
+    PathwayFactory(
+        project_holder=pathway.project_holder,
+        employer=pathway.employer,
+        companion=pathway.companion,
+        certification=pathway.certification,
+    )
+    after, after_csv, after_sheet = _downloads(client)
+    assert after["total_pathways"] == 2
+    assert ["Ensemble", "Parcours", "2", ""] in list(csv.reader(io.StringIO(after_csv), delimiter=";"))
+    assert ["Ensemble", "Parcours", 2, None] in after_sheet
+    scratch = json.loads(json.dumps(_figures(compute_from_scratch(ministry)), cls=DjangoJSONEncoder))
+    assert _figures(after) == scratch
 
 
 @pytest.mark.django_db

@@ -17,6 +17,10 @@ EUROS_FORMAT = '#,##0.00\\ "€"'
 DATE_FORMAT = "DD/MM/YYYY"
 WIDTH_SAMPLE = 200  # rows read ahead to size the columns (the rest streams after them)
 MIN_WIDTH, MAX_WIDTH = 8, 60
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 class _Echo:
@@ -75,21 +79,23 @@ def _widths(headers, sample):
     return widths
 
 
-def csv_response(headers, rows, filename) -> StreamingHttpResponse:
+def _csv_lines(headers, rows):
     writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"  # BOM: Excel reads the accents as UTF-8.
+    yield writer.writerow(headers)
+    for row in rows:
+        yield writer.writerow([_cell(value) for value in row])
 
-    def stream():
-        yield "\ufeff"  # BOM: Excel reads the accents as UTF-8.
-        yield writer.writerow(headers)
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+def csv_response(headers, rows, filename) -> StreamingHttpResponse:
+    """The rows streamed as they are read (an export of every pathway never sits in memory)."""
+    response = StreamingHttpResponse(_csv_lines(headers, rows), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def xlsx_response(headers, rows, filename, title) -> FileResponse:
+def xlsx_bytes(headers, rows, title) -> bytes:
+    """The workbook: one sheet named `title`, a bold frozen header, typed cells, widths from the content."""
     # write_only keeps memory flat however many rows while they are written.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
@@ -107,14 +113,28 @@ def xlsx_response(headers, rows, filename, title) -> FileResponse:
     sheet.append(bold)
     for row in itertools.chain(sample, rows):
         sheet.append([_xlsx_cell(sheet, value) for value in row])
-    # The compressed workbook in memory (a tenth of the rows' size): nothing left open on disk if the
-    # response is never closed.
+    # The compressed workbook in memory (a tenth of the rows' size): nothing left open on disk.
     buffer = io.BytesIO()
     workbook.save(buffer)
-    buffer.seek(0)
+    return buffer.getvalue()
+
+
+def spreadsheet_bytes(file_format, headers, rows, title) -> bytes:
+    """The whole file, "csv" or "xlsx", as bytes: for a file small enough to be kept (the indicators)."""
+    if file_format == "csv":
+        return "".join(_csv_lines(headers, rows)).encode()
+    return xlsx_bytes(headers, rows, title)
+
+
+def file_response(content: bytes, file_format, filename) -> FileResponse:
+    """A download of a file already written (`spreadsheet_bytes`), "csv" or "xlsx"."""
     return FileResponse(
-        buffer,
+        io.BytesIO(content),
         as_attachment=True,
-        filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"{filename}.{file_format}",
+        content_type=CONTENT_TYPES[file_format],
     )
+
+
+def xlsx_response(headers, rows, filename, title) -> FileResponse:
+    return file_response(xlsx_bytes(headers, rows, title), "xlsx", filename)

@@ -22,7 +22,7 @@ from vae_inversee.accounts.enums import OrganisationKind
 from vae_inversee.accounts.models import Organisation
 from vae_inversee.lib import policy
 from vae_inversee.lib.money import format_euros
-from vae_inversee.lib.spreadsheets import csv_response, xlsx_response
+from vae_inversee.lib.spreadsheets import csv_response, file_response, xlsx_response
 from vae_inversee.www.access import allowed, post_only
 from vae_inversee.www.evaluation import charts
 from vae_inversee.www.evaluation.forms import (
@@ -178,9 +178,8 @@ def _download(file_format, headers, rows, filename, title):
 @allowed("indicators.view")
 def indicators_export(request, file_format):
     def export(filters):
-        rows = exports.indicator_rows(indicators.compute(request.user, filters))
-        filename = f"indicateurs-vae-inversee-{timezone.localdate():%Y-%m-%d}"
-        return _download(file_format, exports.INDICATOR_HEADERS, rows, filename, "Indicateurs")
+        content = exports.indicator_file(request.user, filters, file_format)
+        return file_response(content, file_format, f"indicateurs-vae-inversee-{timezone.localdate():%Y-%m-%d}")
 
     return _filtered_or_page(request, export)
 
