@@ -9,6 +9,7 @@ from certifications.enums import Level
 # The value of `?level=` for certifications without a level (REPRISE, RS fiches).
 NO_LEVEL = "none"
 LEVEL_CHOICES = [(str(value), label) for value, label in Level.choices] + [(NO_LEVEL, "Sans niveau")]
+CERTIFICATION_HELP = "Son code (RNCP35185, RS5000) : tapez-le ou des mots de l'intitulé pour des suggestions."
 
 
 class StrictBooleanFilter(django_filters.ChoiceFilter):
@@ -81,3 +82,60 @@ class CertificationCatalogueFilter(CertificationFilter):
 
     def filter_vae_eligible(self, queryset, name, value):
         return queryset.filter(is_vae_eligible=True) if value else queryset
+
+
+class CertificationCodeInput(forms.TextInput):
+    """A text input for a certification's code, with suggestions from the catalogue as one types
+    (static/js/suggestions.js reads `/api/v1/certifications/?q=`): a list of thousands of options weighed
+    150 kB of every queue page and could not be searched. Without the script, the code is typed."""
+
+    template_name = "certifications/widgets/code_input.html"
+
+    def __init__(self, attrs=None):
+        defaults = {
+            "autocomplete": "off",
+            "spellcheck": "false",
+            "placeholder": "RNCP35185, ou des mots de l'intitulé",
+            "data-suggestions": "/api/v1/certifications/",
+        }
+        super().__init__(attrs={**defaults, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget = context["widget"]
+        widget["suggestions_id"] = widget["attrs"]["list"] = f"{widget['attrs'].get('id') or name}-suggestions"
+        return context
+
+
+class CertificationCodeField(django_filters.fields.ModelChoiceField):
+    """A certification chosen by its code (`RNCP35185`, `rs5000`, or a suggestion as shown: "RNCP35185 — …"),
+    within the field's queryset (the user's scope). A link of before, with the id, still works."""
+
+    widget = CertificationCodeInput
+    default_error_messages = {
+        "invalid_choice": "« %(value)s » n'est le code d'aucune certification que vous pouvez filtrer (par exemple RNCP35185)."
+    }
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "code")
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        text = str(value).strip() if value is not None else ""
+        if text in self.empty_values:
+            return None
+        code = text.split()[0].upper()
+        lookup = {"pk": int(code)} if code.isdigit() and len(code) < 19 else {"code": code}
+        try:
+            return self.queryset.get(**lookup)
+        except (self.queryset.model.DoesNotExist, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": text[:60]}
+            ) from None
+
+    def prepare_value(self, value):
+        return value.code if hasattr(value, "code") else value
+
+
+class CertificationCodeFilter(django_filters.ModelChoiceFilter):
+    field_class = CertificationCodeField

@@ -10,7 +10,7 @@ import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
 
-from certifications.filters import LEVEL_CHOICES, NO_LEVEL
+from certifications.filters import CERTIFICATION_HELP, LEVEL_CHOICES, NO_LEVEL, CertificationCodeFilter
 from certifications.models import Certification
 from evaluation.indicator_version import remember
 from pathways.enums import PathwayPhase
@@ -149,7 +149,6 @@ class IndicatorFilter(django_filters.FilterSet):
         form = super().form
         labels = {
             "project_holder": lambda holder: holder.organisation.name,
-            "certification": lambda certification: f"{certification.code} — {certification.title}",
             "project": lambda project: f"{project.reference} — {project.title}" if project.reference else project.title,
         }
         for name, label in labels.items():
@@ -227,11 +226,10 @@ class SteeringFilter(IndicatorFilter):
         empty_label="Toutes les phases",
         error_messages=_invalid_choice("une phase connue"),
     )
-    certification = IdChoiceFilter(
+    certification = CertificationCodeFilter(
         queryset=Certification.objects.none(),
         label="Certification",
-        empty_label="Toutes",
-        error_messages=_invalid_choice("une certification des parcours que vous voyez"),
+        help_text=CERTIFICATION_HELP,
     )
     sort = django_filters.ChoiceFilter(
         method="filter_sort",

@@ -1,4 +1,5 @@
-"""The list filters' dropdowns (certifications, employers, project holders) are queried once per data version
+"""The list filters' dropdowns (employers, project holders; the certification of the OPCO queue and of the
+steering lists is typed by its code, with suggestions) are queried once per data version
 and user, then read from the cache (vae_inversee.www.forms.keep_model_choices, issue 16): a write of the
 watched data shows its new option at once, another user never reads someone else's options, and a value
 outside the user's scope is still refused."""
@@ -84,27 +85,30 @@ def test_kept_options_are_each_users_own_and_a_value_outside_ones_scope_is_refus
     assert theirs.employer.name not in response.content.decode()
 
 
-def test_the_opco_queue_keeps_its_holder_and_certification_options_and_follows_a_new_file(client, db):
+def test_the_opco_queue_keeps_its_holder_options_and_follows_a_new_file(client, db):
     first = PathwayFactory()
     staff = staff_of(first)
     submitted_file(first, staff)
     url = reverse("funding:opco_home")
-    response = cold_then_warm(client, staff["opco"], url, dropdowns=2)
+    # The project holders only: the certification is typed by its code, with suggestions.
+    response = cold_then_warm(client, staff["opco"], url, dropdowns=1)
     assert options_of(response, "project_holder") == {str(first.project_holder.pk)}
 
     second = PathwayFactory(employer__opco=first.employer.opco)
     submitted_file(second, {**staff_of(second), "opco": staff["opco"]})
     response, _ = get(client, url)
     assert options_of(response, "project_holder") == {str(first.project_holder.pk), str(second.project_holder.pk)}
-    assert options_of(response, "certification") == {str(first.certification.pk), str(second.certification.pk)}
+    response, _ = get(client, url, certification=second.certification.code)
+    assert response.context["form"].is_valid()
+    assert [row.pathway_id for row in response.context["page"]] == [second.pk]
 
 
 def test_the_ministrys_steering_list_keeps_its_options_and_follows_a_new_pathway(client, db, ministry_user):
     first = PathwayFactory()
     url = reverse("evaluation:steering_pathways")
-    # Project holders, projects, certifications.
-    response = cold_then_warm(client, ministry_user, url, dropdowns=3)
-    assert str(first.certification.pk) in options_of(response, "certification")
+    # Project holders, projects (the certification is typed by its code, with suggestions).
+    response = cold_then_warm(client, ministry_user, url, dropdowns=2)
+    assert str(first.project_holder.pk) in options_of(response, "project_holder")
     # A field that names its options by another field than the id (the OPCO by its code) keeps that value.
     assert "AKTO" in options_of(response, "opco")
     response, _ = get(client, url, opco="AKTO")
@@ -113,7 +117,8 @@ def test_the_ministrys_steering_list_keeps_its_options_and_follows_a_new_pathway
     second = PathwayFactory()
     response, _ = get(client, url)
     assert {str(first.project_holder.pk), str(second.project_holder.pk)} <= options_of(response, "project_holder")
-    assert str(second.certification.pk) in options_of(response, "certification")
+    response, _ = get(client, url, certification=second.certification.code)
+    assert [row.pk for row in response.context["page"]] == [second.pk]
 
 
 def test_an_export_of_the_steering_list_never_lists_the_dropdowns_it_does_not_render(client, db, ministry_user):
@@ -130,7 +135,7 @@ def test_an_export_of_the_steering_list_never_lists_the_dropdowns_it_does_not_re
         assert response.status_code == 200 and response["Content-Type"].startswith("text/csv") and body
         assert [q["sql"] for q in queries if OPTIONS_QUERY.match(q["sql"])] == []
     # The page itself still lists them the first time (nothing was kept by the exports).
-    cold_then_warm(client, ministry_user, reverse("evaluation:steering_pathways"), dropdowns=3)
+    cold_then_warm(client, ministry_user, reverse("evaluation:steering_pathways"), dropdowns=2)
 
 
 REGIONS_QUERY = re.compile(r'SELECT DISTINCT "accounts_organisation"."region"')
@@ -158,19 +163,20 @@ def test_the_region_options_are_kept_too_and_a_new_region_shows_at_once(client, 
 def test_the_kept_options_are_written_once_and_the_chosen_one_is_still_marked_selected(client, db, ministry_user):
     first, second = PathwayFactory(), PathwayFactory()
     url = reverse("evaluation:steering_pathways")
-    cold_then_warm(client, ministry_user, url, dropdowns=3)
-    # Warm: the written options come from the cache; only the chosen certification is marked.
-    response, listed = get(client, url, certification=second.certification.pk)
+    cold_then_warm(client, ministry_user, url, dropdowns=2)
+    # Warm: the written options come from the cache; only the chosen project holder is marked.
+    response, listed = get(client, url, project_holder=second.project_holder.pk)
     # Only the check of the submitted value against the user's scope (one row), no listing.
     assert len(listed) == 1 and listed[0].endswith("LIMIT 21")
-    select = re.search(r'<select name="certification".*?</select>', response.content.decode(), re.S).group(0)
+    select = re.search(r'<select name="project_holder".*?</select>', response.content.decode(), re.S).group(0)
     assert select.count(" selected") == 1
-    assert f'<option value="{second.certification.pk}" selected>' in select
-    assert f'<option value="{first.certification.pk}">' in select
+    assert f'<option value="{second.project_holder.pk}" selected>' in select
+    assert f'<option value="{first.project_holder.pk}">' in select
     # A widget whose choices were replaced afterwards writes the new ones, not the kept text.
     form = response.context["form"]
-    form.fields["certification"].widget.choices = [("", "Toutes"), ("x", "Autre")]
-    assert "Autre" in str(form["certification"]) and first.certification.title not in str(form["certification"])
+    form.fields["project_holder"].widget.choices = [("", "Tous"), ("x", "Autre")]
+    first_name = first.project_holder.organisation.name
+    assert "Autre" in str(form["project_holder"]) and first_name not in str(form["project_holder"])
 
 
 def test_the_kept_options_are_given_as_they_are_not_normalised_again(client, db, ministry_user, monkeypatch):
@@ -182,15 +188,15 @@ def test_the_kept_options_are_given_as_they_are_not_normalised_again(client, db,
 
     pathway = PathwayFactory()
     url = reverse("evaluation:steering_pathways")
-    cold_then_warm(client, ministry_user, url, dropdowns=3)
+    cold_then_warm(client, ministry_user, url, dropdowns=2)
     normalised = []
     for module in (fields, widgets):
         original = module.normalize_choices
         monkeypatch.setattr(module, "normalize_choices", lambda value, *a, _o=original, **k: normalised.append(
             len(value) if isinstance(value, list) else 0) or _o(value, *a, **k))  # fmt: skip
-    response, _ = get(client, url, certification=pathway.certification.pk)
-    field = response.context["form"].fields["certification"]
+    response, _ = get(client, url, project_holder=pathway.project_holder.pk)
+    field = response.context["form"].fields["project_holder"]
     assert isinstance(field.choices, KeptChoices) and field.widget.choices is field.choices
     assert max(normalised, default=0) < len(list(field.choices))  # no list of the kept options normalised
-    assert str(pathway.certification.pk) in [str(value) for value, _ in field.choices]
+    assert str(pathway.project_holder.pk) in [str(value) for value, _ in field.choices]
     assert response.context["form"].is_valid()

@@ -291,9 +291,20 @@ def test_the_ministry_list_filters_and_sorts(client, world):
     assert references(client.get(url, {"level": "5", "sort": "-reference"})) == ["VAEI-2026-000004", "VAEI-2026-000002"]
     assert references(client.get(url, {"q": "000003"})) == ["VAEI-2026-000003"]
     certification = world["pathways"]["a1"].certification
-    assert references(client.get(url, {"certification": certification.pk, "sort": "created"})) == [
-        "VAEI-2026-000001", "VAEI-2026-000003",
-    ]  # fmt: skip
+    # A certification is typed by its code (any case, or a suggestion as shown); a link with its id still works.
+    for typed in (
+        certification.code,
+        certification.code.lower(),
+        f"{certification.code} — {certification.title}",
+        certification.pk,
+    ):
+        assert references(client.get(url, {"certification": typed, "sort": "created"})) == [
+            "VAEI-2026-000001", "VAEI-2026-000003",
+        ]  # fmt: skip
+    refused = client.get(url, {"certification": "RNCP0"})
+    assert (
+        "« RNCP0 » n&#x27;est le code d&#x27;aucune certification que vous pouvez filtrer" in refused.content.decode()
+    )
     # Phases sort in the workflow's order, not alphabetically; ties broken by id.
     assert references(client.get(url, {"sort": "phase"})) == [
         "VAEI-2026-000001", "VAEI-2026-000004", "VAEI-2026-000002", "VAEI-2026-000003",
@@ -347,12 +358,12 @@ def test_the_steering_list_query_count_does_not_grow(client, db, django_assert_n
         )
     client.force_login(UserFactory(role="ministry"))
     # * session, user, membership (the role)
-    # * choices of the filters: regions, OPCO, project holders, projects, certifications
+    # * choices of the filters: regions, OPCO, project holders, projects (the certification is typed, with suggestions)
     # * page count, page pks, page rows (holder, project, candidate, employer and OPCO, certification joined)
     # * the user's organisation (header), unread notifications (header), unread messages (header, issue 13)
     #   and the user's last read (the key the unread count is kept under, issue 16)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(reverse("evaluation:steering_pathways"), {"sort": "opco"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)

@@ -136,8 +136,16 @@ def test_the_queue_counts_per_status_and_filters(client, case, media):
     assert small.pathway.reference in html and big.pathway.reference not in html
     assert "Tous les statuts (1)" in html
 
-    html = queue_html(client, opco, certification=big.pathway.certification_id)
-    assert big.pathway.reference in html and small.pathway.reference not in html
+    # The certification is typed by its code, with suggestions (no list of thousands of options); an id still works.
+    code = big.pathway.certification.code
+    for typed in (code, code.lower(), big.pathway.certification_id):
+        html = queue_html(client, opco, certification=typed)
+        assert big.pathway.reference in html and small.pathway.reference not in html
+    assert f'value="{code.lower()}"' in queue_html(client, opco, certification=code.lower())
+    assert 'list="id_certification-suggestions"' in html and "<datalist" in html
+    assert f'<option value="{big.pathway.certification_id}"' not in html
+    html = queue_html(client, opco, certification="RNCP0")
+    assert "« RNCP0 » n&#x27;est le code d&#x27;aucune certification que vous pouvez filtrer" in html
 
     html = queue_html(client, opco, min_total="5000")
     assert big.pathway.reference in html and small.pathway.reference not in html
@@ -165,10 +173,9 @@ def test_the_queue_query_count_does_not_grow_with_the_files(client, db, media, d
     # * the user's organisation (header and lead paragraph)
     # * unread notifications (header)
     # * unread messages (header) and the user's last read (the key it is kept under, issue 16)
-    # * project holders of the filter
-    # * certifications of the filter
+    # * project holders of the filter (the certification is typed, with suggestions: no query for its options)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         response = client.get(reverse("funding:opco_home"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/opco/dossiers/') == count

@@ -99,7 +99,11 @@ def keep_model_choices(form, user, name):
     pathways, their queries took ~1 s of the OPCO queue, issue 16). Exact: any write makes them
     unreachable. A submitted value is still checked against the field's queryset (the user's scope)."""
     for field_name, field in form.fields.items():
-        if not isinstance(field, forms.ModelChoiceField) or isinstance(field, forms.ModelMultipleChoiceField):
+        if (
+            not isinstance(field, forms.ModelChoiceField)
+            or isinstance(field, forms.ModelMultipleChoiceField)
+            or not isinstance(field.widget, forms.Select)  # a code typed with suggestions (certifications.filters)
+        ):
             continue
 
         def compute(field=field):

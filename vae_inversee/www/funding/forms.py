@@ -2,6 +2,7 @@
 
 from django import forms
 
+from certifications.filters import CERTIFICATION_HELP, CertificationCodeField
 from certifications.models import Certification
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus
 from funding.money import Amounts, Caps
@@ -128,8 +129,8 @@ class QueueFilterForm(AmountRangeMixin, Form):
     project_holder = forms.ModelChoiceField(
         label="Porteur de projet", required=False, queryset=ProjectHolder.objects.none(), empty_label="Tous"
     )
-    certification = forms.ModelChoiceField(
-        label="Certification", required=False, queryset=Certification.objects.none(), empty_label="Toutes"
+    certification = CertificationCodeField(
+        label="Certification", required=False, queryset=Certification.objects.none(), help_text=CERTIFICATION_HELP
     )
     min_total = EuroField(label="Total demandé minimum (€)", required=False)
     max_total = EuroField(label="Total demandé maximum (€)", required=False)
@@ -141,7 +142,6 @@ class QueueFilterForm(AmountRangeMixin, Form):
         self.fields["project_holder"].queryset = project_holders
         self.fields["project_holder"].label_from_instance = lambda holder: holder.organisation.name
         self.fields["certification"].queryset = certifications
-        self.fields["certification"].label_from_instance = lambda c: f"{c.code} — {c.title[:60]}"
         keep_model_choices(self, user, "opco-queue")
 
 
