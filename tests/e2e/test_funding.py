@@ -63,3 +63,34 @@ def test_the_opco_approves_the_oldest_file_for_less_and_downloads_the_agreement(
     assert download.suggested_filename == f"accord-{oldest.pathway.reference}-annee-1.pdf"
     with open(download.path(), "rb") as pdf:
         assert pdf.read(4) == b"%PDF"
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+def test_the_opco_filters_its_queue_by_a_certification_found_by_words_of_its_title(page, live_server, settings):
+    seeded_demo()
+    waiting = FundingFile.objects.filter(opco__code="AKTO").select_related("pathway__certification").first()
+    certification = waiting.pathway.certification
+    words = " ".join(certification.title.split()[:4])
+
+    log_in(page, live_server.url, "opco@demo.vae")
+    page.wait_for_url(re.compile(r"/opco/$"))
+    field = page.locator("#id_certification")
+    # A word of the title brings suggestions from the catalogue (the datalist the script fills).
+    field.press_sequentially(words, delay=20)
+    option = page.locator(f'#id_certification-suggestions option[value="{certification.code}"]')
+    option.wait_for(state="attached")
+    assert certification.title in option.get_attribute("label")
+    field.fill(certification.code)
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_url(re.compile(rf"certification={certification.code}"))
+    rows = page.locator("#table-dossiers tbody tr")
+    assert rows.count() >= 1
+    # Only that certification's files (of the queue: the drafts are not the OPCO's to see).
+    references = set(
+        FundingFile.objects.filter(opco__code="AKTO", pathway__certification=certification)
+        .exclude(status="draft")
+        .values_list("pathway__reference", flat=True)
+    )
+    assert {rows.nth(i).locator("td").first.inner_text().split()[0] for i in range(rows.count())} <= references
+    assert page.locator("#id_certification").input_value() == certification.code
