@@ -34,6 +34,16 @@ def _figures(data):
     return {name: value for name, value in data.items() if name != "generated_at"}
 
 
+def _sibling(pathway):
+    """Another pathway of the same holder, employer, companion and certification (the same staff see it)."""
+    return PathwayFactory(
+        project_holder=pathway.project_holder,
+        employer=pathway.employer,
+        companion=pathway.companion,
+        certification=pathway.certification,
+    )
+
+
 def _filters(user, **data):
     filters = IndicatorFilter(data, user=user)
     assert filters.is_valid(), filters.errors
@@ -54,14 +64,7 @@ def _step(rng, pathways, staff):
     pathway = Pathway.objects.get(pk=rng.choice(pathways).pk)
     action = rng.choice(["create", "forward", "forward", "forward", "abandon", "fund", "rename"])
     if action == "create":
-        pathways.append(
-            PathwayFactory(
-                project_holder=pathway.project_holder,
-                employer=pathway.employer,
-                companion=pathway.companion,
-                certification=pathway.certification,
-            )
-        )
+        pathways.append(_sibling(pathway))
     elif action == "forward" and pathway.phase in PHASE_ORDER[:-1]:
         step = PHASE_ORDER[PHASE_ORDER.index(pathway.phase) + 1]
         fulfil_guards(pathway, step, staff)
@@ -113,12 +116,7 @@ def test_a_kept_read_costs_no_query_and_a_write_drops_it(settings, tmp_path):
     with CaptureQueriesContext(connection) as queries:
         assert _figures(compute(ministry)) == _figures(before)
     assert len(queries) == 0
-    PathwayFactory(
-        project_holder=pathway.project_holder,
-        employer=pathway.employer,
-        companion=pathway.companion,
-        certification=pathway.certification,
-    )
+    _sibling(pathway)
     assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
     indicator_version.bump()
     assert compute(ministry)["total_pathways"] == before["total_pathways"] + 1
@@ -149,12 +147,7 @@ def test_the_kept_json_and_files_follow_every_write_and_the_json_is_stamped_at_e
     assert again["funding"]["requested_total"] == "0.00"
     assert again["total_pathways"] == 1
 
-    PathwayFactory(
-        project_holder=pathway.project_holder,
-        employer=pathway.employer,
-        companion=pathway.companion,
-        certification=pathway.certification,
-    )
+    _sibling(pathway)
     after, after_csv, after_sheet = _downloads(client)
     assert after["total_pathways"] == 2
     assert ["Ensemble", "Parcours", "2", ""] in list(csv.reader(io.StringIO(after_csv), delimiter=";"))
