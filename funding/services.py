@@ -474,7 +474,7 @@ def payment_batch_create(*, acting_user, requests) -> PaymentBatch:
     if errors:
         raise ValidationError({"requests": [f"Ce lot ne peut pas être créé : {' ; '.join(dict.fromkeys(errors))}."]})
     batch = PaymentBatch.objects.create(opco_id=opco_id, created_by=acting_user)
-    batch.reference = f"LOT-{batch.created_at:%Y%m%d}-{batch.pk:05d}"
+    batch.reference = f"LOT-{timezone.localdate(batch.created_at):%Y%m%d}-{batch.pk:05d}"
     batch.save(update_fields=["reference", "updated_at"])
     for request in locked:
         # Saved one by one: each request's history records the batch it joined.

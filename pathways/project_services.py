@@ -96,7 +96,7 @@ def _write(project, data, certifications, partners):
     project.save()
     if project.reference is None:
         # The primary key makes the reference unique without a counter to race on.
-        project.reference = f"PRJ-{project.created_at:%Y}-{project.pk:04d}"
+        project.reference = f"PRJ-{timezone.localdate(project.created_at):%Y}-{project.pk:04d}"
         project.save(update_fields=["reference"])
     if certifications is not None:
         project.certifications.set(certifications)

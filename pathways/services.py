@@ -289,7 +289,7 @@ def pathway_create(
     _save(pathway)
     # The reference and the blocks belong to the creation: one history record ("Création"), not two
     # more empty "Modification" rows.
-    pathway.reference = f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
+    pathway.reference = f"VAEI-{timezone.localdate(pathway.created_at):%Y}-{pathway.pk:06d}"
     pathway.skip_history_when_saving = True
     pathway.save(update_fields=["reference"])
     pathway.target_blocks.set(target_blocks)

@@ -5,6 +5,7 @@ and marks the batch paid."""
 import re
 
 import pytest
+from django.utils import timezone
 
 from funding.models import PaymentBatch, PaymentRequest
 from pathways.models import Pathway
@@ -114,7 +115,7 @@ def test_the_opco_accepts_batches_exports_and_pays(page, live_server, settings, 
     with open(download_info.value.path(), "rb") as downloaded:
         content = downloaded.read()
     assert b"pain.001.001.03" in content and b"<CtrlSum>" in content
-    page.get_by_label("Date du virement").fill(f"{batch.created_at:%Y-%m-%d}")
+    page.get_by_label("Date du virement").fill(f"{timezone.localdate(batch.created_at):%Y-%m-%d}")
     page.get_by_role("button", name="Marquer le lot payé").click()
     assert page.get_by_text(f"Lot {batch.reference} marqué payé").is_visible()
     batch.refresh_from_db()

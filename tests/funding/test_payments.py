@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 import xmlschema
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
@@ -167,6 +168,25 @@ def test_a_batch_is_exported_then_paid_and_the_holder_told(approved, django_capt
         recipient=staff["project_holder"], event_key__startswith=f"payment:{request.pk}:paid"
     )
     assert told.exists() and "payée" in told.get().subject
+
+
+def test_a_batch_made_after_midnight_in_paris_bears_the_french_day_and_is_paid_on_it(approved):
+    """At 23:30 UTC it is already the next day in Paris: the reference and the earliest payment date
+    are that French day, not the UTC one."""
+    funding_file, staff = approved
+    bank_details(staff)
+    request = file_request(funding_file, staff, amount="100.00")
+    services.payment_request_approve(acting_user=staff["opco"], payment_request=request, approved_amount="100.00")
+    late_evening_utc = datetime.datetime(2026, 12, 4, 23, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(late_evening_utc, tick=False):
+        batch = services.payment_batch_create(acting_user=staff["opco"], requests=[request])
+        assert batch.reference.startswith("LOT-20261205-")
+        with pytest.raises(ValidationError) as refused:
+            services.payment_batch_mark_paid(acting_user=staff["opco"], batch=batch, paid_on=datetime.date(2026, 12, 4))
+        assert "paid_on" in refused.value.message_dict
+        services.payment_batch_mark_paid(acting_user=staff["opco"], batch=batch, paid_on=datetime.date(2026, 12, 5))
+    batch.refresh_from_db()
+    assert batch.status == "paid" and batch.paid_on == datetime.date(2026, 12, 5)
 
 
 def test_a_filed_request_tells_the_opco(approved, django_capture_on_commit_callbacks):

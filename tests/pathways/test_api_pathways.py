@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from pathways import workflow
@@ -100,7 +101,7 @@ def test_project_holder_opens_a_pathway_in_positioning(holder, holder_user, part
     pathway = Pathway.objects.get()
     body = response.json()
     assert re.fullmatch(r"VAEI-\d{4}-\d{6}", body["reference"])
-    assert body["reference"] == f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
+    assert body["reference"] == f"VAEI-{timezone.localdate(pathway.created_at):%Y}-{pathway.pk:06d}"
     assert body["created_at"] and body["updated_at"]
     del body["created_at"], body["updated_at"]
     assert body == {

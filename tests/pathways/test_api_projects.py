@@ -5,6 +5,7 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from pathways.models import Pathway, Project
 from tests.accounts.factories import UserFactory, luhn_siret
@@ -88,7 +89,7 @@ def test_the_whole_application_walk_of_section_16(
     assert response.status_code == 201, response.content
     project = response.json()
     assert project["status"] == "draft"
-    assert project["reference"] == f"PRJ-{datetime.date.today():%Y}-{project['id']:04d}"
+    assert project["reference"] == f"PRJ-{timezone.localdate():%Y}-{project['id']:04d}"
     assert project["project_holder"] == holder.pk
     assert project["granted_pathways"] is None and project["decision_deadline"] is None
     assert project["pathways_opened"] == 0

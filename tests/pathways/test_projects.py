@@ -8,6 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from pathways import project_deadlines, project_services, projects_workflow, services
 from pathways.enums import ProjectStatus
@@ -102,7 +103,7 @@ def test_regions_are_the_eighteen_insee_codes_and_partners_have_a_valid_siret(st
     assert not Project.objects.exists()
     project = project_services.project_create(acting_user=staff, title="X", regions=[2, "6"], requested_pathways=1)
     assert project.regions == ["02", "06"] and project.region_labels == ["Martinique", "Mayotte"]
-    assert project.reference == f"PRJ-{project.created_at:%Y}-{project.pk:04d}"
+    assert project.reference == f"PRJ-{timezone.localdate(project.created_at):%Y}-{project.pk:04d}"
 
 
 def test_roles_scope_and_statuses(staff, ministry):

@@ -1,6 +1,10 @@
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pathways import services
 from pathways.models import Candidate, Document, Employer, Pathway
@@ -43,10 +47,17 @@ def new_pathway(holder, user, **kwargs):
 
 def test_pathway_gets_a_reference_and_starts_in_positioning(holder, holder_user):
     pathway = new_pathway(holder, holder_user)
-    assert pathway.reference == f"VAEI-{pathway.created_at:%Y}-{pathway.pk:06d}"
+    assert pathway.reference == f"VAEI-{timezone.localdate(pathway.created_at):%Y}-{pathway.pk:06d}"
     assert pathway.phase == "positioning"
     assert pathway.target_blocks.count() == 3
     assert pathway.history.count() >= 1
+
+
+def test_a_pathway_opened_on_new_years_night_bears_the_french_year(holder, holder_user):
+    """At 23:30 UTC on 31 December it is already 1 January in Paris."""
+    with time_machine.travel(datetime.datetime(2026, 12, 31, 23, 30, tzinfo=datetime.UTC), tick=False):
+        pathway = new_pathway(holder, holder_user)
+    assert pathway.reference == f"VAEI-2027-{pathway.pk:06d}"
 
 
 def test_ceiling_counts_every_pathway_opened_abandoned_included(holder, holder_user):
