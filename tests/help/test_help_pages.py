@@ -1,13 +1,13 @@
 """The help pages: public, one per role, the rules read from the code (phases, caps, contract limits),
 every contextual help link pointing at an anchor that exists, the contact address everywhere."""
 
-import datetime
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from funding.models import FundingPolicy
 from pathways import contracts, workflow
@@ -37,7 +37,7 @@ def test_each_help_page_is_public_and_states_the_rules_from_the_code(client, url
     # The phases and their moves come from the workflow's table.
     for phase in workflow.STEPS:
         assert PathwayPhase(phase).label in html
-    policy = FundingPolicy.objects.in_force_on(datetime.date.today())
+    policy = FundingPolicy.objects.in_force_on(timezone.localdate())
     if url_name in ("help:index", "help:project_holder", "help:opco", "help:ministry"):
         assert format_euros(policy.cap_total) in html
         for name in ("cap_teaching", "cap_design", "cap_support"):
