@@ -42,25 +42,27 @@ def assemble(plan, load):
 
 
 def verdict(row, pathways):
+    """("atteint" | "manqué" | "—", each rule of the op with its own outcome): a row missing one rule says
+    which, and by how much."""
     limit = P95_TARGETS.get(row["kind"], (None, None))[0 if pathways <= 100000 else 1]
-    notes = []
-    met = True
-    if limit is not None and row["p95"] is not None:
-        ok = row["p95"] < limit
-        met &= ok
-        notes.append(f"p95 < {limit} ms")
-    if row["kind"] == "write" and row["errors"]:
-        met = False
-        notes.append("0 erreur")
-    for prefix, ratio in FLOOR_RATIO.items():
-        if row["name"].startswith(prefix) and row["ratio_floor"] is not None:
-            met &= row["ratio_floor"] >= ratio
-            notes.append(f"≥ {ratio}× plancher")
     if row["kind"] == "indicators" and limit is None:
         return "—", "cible à 1 000 000 (p95 < 100 ms)"
-    if not notes:
+    rules = []  # (met, text)
+    if limit is not None and row["p95"] is not None:
+        rules.append((row["p95"] < limit, f"p95 < {limit} ms"))
+    if row["kind"] == "write" and row["errors"]:
+        rules.append((False, "0 erreur"))
+    for prefix, ratio in FLOOR_RATIO.items():
+        if row["name"].startswith(prefix) and row["ratio_floor"] is not None:
+            rules.append((row["ratio_floor"] >= ratio, f"≥ {ratio}× plancher ({row['ratio_floor']}×)"))
+    if not rules:
         return "—", ""
-    return ("atteint" if met else "manqué"), ", ".join(notes)
+    met = all(ok for ok, _ in rules)
+    if len(rules) == 1:
+        return ("atteint" if met else "manqué"), rules[0][1]
+    return ("atteint" if met else "manqué"), "— " + " ; ".join(
+        f"{text} : {'atteint' if ok else 'manqué'}" for ok, text in rules
+    )
 
 
 def write_report(*, results, pathways, label, seconds, seed, plan, load, explain, pdf_render_ms, rncp, command):
