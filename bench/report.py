@@ -14,11 +14,13 @@ FLOOR_RATIO = {"API liste": 0.5, "API détail": 0.7}
 
 def machine():
     try:
-        pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", "SHOW server_version"],
-                            capture_output=True, text=True, timeout=10).stdout.strip()  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        pg = "?"
-    return {"nproc": os.cpu_count(), "python": platform.python_version(), "postgresql": pg,
+        pg, autovacuum = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-U", "postgres", "-At", "-c", "SHOW server_version", "-c", "SHOW autovacuum"],
+            capture_output=True, text=True, timeout=10,
+        ).stdout.split("\n")[:2]  # fmt: skip
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pg, autovacuum = "?", "?"
+    return {"nproc": os.cpu_count(), "python": platform.python_version(), "postgresql": pg, "autovacuum": autovacuum,
             "kernel": platform.release(), "load_average": os.getloadavg()}  # fmt: skip
 
 
@@ -87,6 +89,7 @@ def write_report(*, results, pathways, label, seconds, seed, plan, load, explain
         f"{facts['kernel']}, charge moyenne {', '.join(f'{x:.1f}' for x in facts['load_average'])} (machine partagée).",
         "Serveur : gunicorn 2 workers sync, `DJANGO_ENV=production`, `CONN_MAX_AGE=60`, Redis + 1 worker Celery "
         "(`nice -n 10`), PostgreSQL `random_page_cost = 1.1` (celui de docker-compose), "
+        f"`VACUUM (ANALYZE)` avant la mesure (autovacuum du serveur : {facts.get('autovacuum', '?')}), "
         "derrière un proxy TLS simulé (`X-Forwarded-Proto: https`). Charge : locust (second processus), 2 clients "
         "pour les lectures, 8 pour les écritures.",
         f"Seed : {seed.get('seconds')} s pour {pathways} parcours (`bench/seed_large.py`, semé le {seed.get('at')}).",
