@@ -3,6 +3,7 @@ every write goes through `pathways.services`, and `phase` is read-only everywher
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
 from certifications.models import Certification, SkillBlock
 from evaluation.indicator_version import kept_moves
@@ -131,7 +132,18 @@ class MoveSerializer(fields.Serializer):
     unmet = serializers.ListField(child=serializers.CharField(), help_text="Les conditions non remplies, en français.")
 
 
-# Expects the contract joined and the target blocks prefetched (PathwayViewSet.get_queryset):
+class TargetBlocksField(serializers.ManyRelatedField):
+    """The targeted blocks' ids: read from `target_block_ids` when the list attached them
+    (`selectors.with_target_block_ids`), else from the prefetched blocks."""
+
+    def get_attribute(self, instance):
+        ids = getattr(instance, "target_block_ids", None)
+        if ids is None:
+            return super().get_attribute(instance)
+        return [PKOnlyObject(pk=pk) for pk in ids]
+
+
+# Expects the contract joined and the target blocks prefetched or their ids attached (PathwayViewSet):
 # the list then costs the same number of queries whatever the page size.
 class PathwaySerializer(fields.ModelSerializer):
     project_holder = serializers.IntegerField(
@@ -158,7 +170,7 @@ class PathwaySerializer(fields.ModelSerializer):
         queryset=Certification.objects.all(),
         error_messages=_related_messages("Aucune certification ne porte l'identifiant {pk_value}."),
     )
-    target_blocks = serializers.ManyRelatedField(
+    target_blocks = TargetBlocksField(
         child_relation=serializers.PrimaryKeyRelatedField(
             queryset=SkillBlock.objects.all(),
             error_messages=_related_messages("Aucun bloc de compétences ne porte l'identifiant {pk_value}."),

@@ -267,9 +267,13 @@ class PathwayViewSet(
     filterset_class = PathwayFilter
 
     def get_queryset(self):
-        return (
-            Pathway.objects.visible_to(self.request.user).select_related("contract").prefetch_related("target_blocks")
-        )
+        pathways = Pathway.objects.visible_to(self.request.user).select_related("contract")
+        # A page of the list gets its blocks' ids attached (paginate_queryset); one pathway, its blocks.
+        return pathways if self.action == "list" else pathways.prefetch_related("target_blocks")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return selectors.with_target_block_ids(page) if page is not None and self.action == "list" else page
 
     def get_serializer_class(self):
         if self.action == "list":
