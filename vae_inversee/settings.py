@@ -342,7 +342,7 @@ API_LOGIN_RATE_PER_ADDRESS = env.str("API_LOGIN_RATE_PER_ADDRESS", default="30/m
 # LOGIN_COOLOFF_MINUTES. Its hooks are in vae_inversee/www/accounts/lockout.py.
 AUTHENTICATION_BACKENDS = [
     "vae_inversee.www.accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "vae_inversee.accounts.backends.AccountBackend",  # accounts.backends.PASSWORD_BACKEND
 ]
 # Candidates' invitation links (django-sesame, pathways.candidate_access): valid 7 days, one use (a login
 # voids them), and void once the candidate has chosen a password (sesame's default). The token is read by

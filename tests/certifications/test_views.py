@@ -138,11 +138,11 @@ def test_list_query_count_does_not_grow_with_the_page(portal):
         CertificationFactory(certifiers=2, blocks=3, access_routes=[VAE_ACCESS_ROUTE])
     full_page = queries_for_page()
 
-    # Session, user and membership, the candidate record (a user of no organisation: is it a candidate, kept
+    # Session, the user with their membership (accounts.backends), the candidate record (a user of no organisation: is it a candidate, kept
     # to « Mon parcours »?), then: COUNT, the page (with the eligibility EXISTS), the certifiers prefetch, the
     # active skill blocks prefetch, the header's unread notifications and the user's last read (the key the
     # header's unread messages count is kept under, issue 16).
-    assert one_row == full_page == 10
+    assert one_row == full_page == 9
 
 
 def test_detail_lists_blocks_certifiers_and_access_routes(portal):

@@ -357,13 +357,13 @@ def test_the_steering_list_query_count_does_not_grow(client, db, django_assert_n
             project_holder=first.project_holder, certification=first.certification, companion=first.companion
         )
     client.force_login(UserFactory(role="ministry"))
-    # * session, user, membership (the role)
+    # * session, the user with their membership (the role) and organisation (accounts.backends)
     # * choices of the filters: regions, OPCO, project holders, projects (the certification is typed, with suggestions)
     # * page count, page pks, page rows (holder, project, candidate, employer and OPCO, certification joined)
-    # * the user's organisation (header), unread notifications (header), unread messages (header, issue 13)
+    # * unread notifications (header), unread messages (header, issue 13)
     #   and the user's last read (the key the unread count is kept under, issue 16)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.get(reverse("evaluation:steering_pathways"), {"sort": "opco"})
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)

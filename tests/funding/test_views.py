@@ -165,17 +165,15 @@ def test_the_queue_query_count_does_not_grow_with_the_files(client, db, media, d
         submitted_file(pathway, staff)
     client.force_login(opco)
     # * session
-    # * user
-    # * membership (the role)
+    # * the user, with their membership (the role) and organisation (accounts.backends)
     # * status counts (one aggregate query; the page's count is the chosen tag's, not counted again)
     # * page pks, then page rows (candidate, employer, project holder and its organisation, certification
     #   joined; vae_inversee.lib.pagination)
-    # * the user's organisation (header and lead paragraph)
     # * unread notifications (header)
     # * unread messages (header) and the user's last read (the key it is kept under, issue 16)
     # * project holders of the filter (the certification is typed, with suggestions: no query for its options)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("funding:opco_home"))
     assert response.status_code == 200
     assert response.content.decode().count('href="/opco/dossiers/') == count
@@ -696,16 +694,14 @@ def test_the_ministry_list_query_count_does_not_grow(client, db, django_assert_n
         submitted_file(pathway, staff)
     client.force_login(ministry)
     # * session
-    # * user
-    # * membership (the role)
+    # * the user, with their membership (the role) and organisation (accounts.backends)
     # * totals per category (one aggregate query)
     # * page count
     # * page pks, then page rows (OPCO, candidate, employer, project holder, certification joined)
-    # * the user's organisation (header)
     # * unread notifications (header)
     # * unread messages (header) and the user's last read (the key it is kept under, issue 16)
     # * OPCOs of the filter
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(reverse("funding:ministry_list"))
     assert response.status_code == 200

@@ -91,17 +91,15 @@ def test_list_query_count_does_not_grow_with_the_pathways(client, db, django_ass
         PathwayFactory(project_holder=holder, certification=first.certification, companion=first.companion)
     client.force_login(UserFactory(organisation=holder.organisation))
     # * session
-    # * user
-    # * membership (the role)
+    # * the user, with their membership (the role) and organisation (accounts.backends)
     # * phase counts (one aggregate query; the page's count is the chosen tag's, not counted again)
-    # * the user's organisation (header and lead paragraph)
     # * unread notifications (header)
     # * unread messages (header) and the user's last read (the key it is kept under, issue 16)
     # * certifications of the filter
     # * employers of the filter
     # * page pks, then page rows (candidate, employer and OPCO, certification, companion joined)
     # * the user's saved filter sets for this list
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(reverse("pathways:project_holder_home"))
     assert response.status_code == 200
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 # django-rest-knox's abstract token (digest, key prefix, expiry) and its manager, which creates a token
 # and returns its value once. Only the model is used here (pyproject.toml's import contracts allow
 # `accounts.models -> knox` and nothing else of knox in the domain); knox's authentication is in the API.
-from knox.models import AbstractAuthToken
+from knox.models import AbstractAuthToken, AuthTokenManager
 from knox.settings import CONSTANTS
 
 from vae_inversee.accounts.enums import MEMBER_ROLE_CHOICES, MEMBER_ROLES, OrganisationKind, Role
@@ -304,6 +304,16 @@ class IdccOpco(models.Model):
         return f"{self.idcc} → {self.opco.code}"
 
 
+# What each request asks of its signed-in user (role, organisation, scope): read with the user, in one query.
+MEMBER_RELATED = "membership__organisation"
+
+
+class ApiTokenManager(AuthTokenManager):
+    def get_queryset(self):
+        # knox finds the token with `select_related("user")`: the user's membership comes in the same query.
+        return super().get_queryset().select_related(f"user__{MEMBER_RELATED}")
+
+
 class ApiToken(AbstractAuthToken):
     """An API token (django-rest-knox): only its digest is stored; it expires and its owner revokes it.
 
@@ -320,6 +330,8 @@ class ApiToken(AbstractAuthToken):
     expiry = models.DateTimeField("expire le")
     last_used = models.DateTimeField("dernière utilisation", null=True, blank=True)
     password_fingerprint = models.CharField("empreinte du mot de passe", max_length=64, editable=False)
+
+    objects = ApiTokenManager()
 
     class Meta:
         verbose_name = "jeton d'API"

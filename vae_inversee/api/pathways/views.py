@@ -199,6 +199,8 @@ PHASE_ACTION_RESPONSES = {200: PathwayDetailSerializer, **WRITE_ERRORS}
 # The actions act on one pathway: the list's filters and pagination do not apply (their short lists
 # are returned whole).
 ACTION_OPTIONS = {"filter_backends": [], "pagination_class": None}
+# The actions that answer with the pathway(s) read by get_queryset, through the serializers.
+SERIALIZED_ACTIONS = frozenset({"list", "retrieve", "update", "partial_update"})
 DOCUMENT_ID = OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="Identifiant de la pièce.")
 MESSAGE_ID = OpenApiParameter("message_id", int, OpenApiParameter.PATH, description="Identifiant du message.")
 
@@ -267,7 +269,11 @@ class PathwayViewSet(
     filterset_class = PathwayFilter
 
     def get_queryset(self):
-        pathways = Pathway.objects.visible_to(self.request.user).select_related("contract")
+        pathways = Pathway.objects.visible_to(self.request.user)
+        if self.action not in SERIALIZED_ACTIONS:
+            # An action's service re-reads and locks the pathway; its answer reads it anew (pathway_response).
+            return pathways
+        pathways = pathways.select_related("contract")
         # A page of the list gets its blocks' ids attached (paginate_queryset); one pathway, its blocks.
         return pathways if self.action == "list" else pathways.prefetch_related("target_blocks")
 

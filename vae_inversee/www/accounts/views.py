@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from funding.services import member_deactivate_and_hand_over
 from vae_inversee.accounts import selectors, services
+from vae_inversee.accounts.backends import PASSWORD_BACKEND
 from vae_inversee.lib.errors import Conflict, Unavailable
 from vae_inversee.www.access import post_only
 from vae_inversee.www.accounts.forms import (
@@ -181,7 +182,7 @@ def invitation_accept(request, secret):
         except Unavailable as error:
             return render(request, "accounts/invitation_unavailable.html", {"reason": str(error)}, status=410)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=PASSWORD_BACKEND)
             messages.success(request, f"Bienvenue ! Votre compte chez {invitation.organisation} est créé.")
             return redirect("accounts:home")
     return render(request, "accounts/invitation_accept.html", {"invitation": invitation, "form": form})

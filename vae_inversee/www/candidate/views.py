@@ -19,6 +19,7 @@ from funding import selectors as funding_selectors
 from funding.agreements import agreement_file
 from pathways import candidate_access, selectors, services, workflow
 from pathways.enums import DocumentKind
+from vae_inversee.accounts.backends import PASSWORD_BACKEND
 from vae_inversee.accounts.policy import CANDIDATE_PORTAL
 from vae_inversee.lib import policy
 from vae_inversee.www.access import allowed, download, post_only
@@ -161,7 +162,7 @@ def welcome(request):
         except candidate_access.LinkUnavailable:
             return _unavailable(request)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend=PASSWORD_BACKEND)
             messages.success(
                 request,
                 "Votre mot de passe est enregistré. La prochaine fois, connectez-vous avec votre adresse "
