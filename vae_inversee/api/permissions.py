@@ -26,6 +26,11 @@ from vae_inversee.accounts.policy import CANDIDATE_PORTAL
 from vae_inversee.accounts.services import API_REFUSED_TO_CANDIDATES
 from vae_inversee.lib import policy
 
+# The DRF actions that answer with the object(s) get_queryset reads, through the resource's serializer;
+# the others (the writes' actions) hand the object to a service that re-reads and locks it, and read
+# it anew for their answer: their get_queryset needs no joins nor prefetches.
+SERIALIZED_ACTIONS = frozenset({"list", "retrieve", "update", "partial_update"})
+
 
 @dataclass(frozen=True)
 class RoleCheck:

@@ -22,13 +22,19 @@ from vae_inversee.api.funding.serializers import (
     FundingNoteWriteSerializer,
     ReasonSerializer,
 )
-from vae_inversee.api.permissions import ActionPermission, IsMember
+from vae_inversee.api.permissions import SERIALIZED_ACTIONS, ActionPermission, IsMember
 from vae_inversee.api.schema import FORBIDDEN, NOT_FOUND, WRITE_ERRORS, conflict
 
 ERRORS = {
     **WRITE_ERRORS,
     409: conflict("Le dossier a changé de statut entre-temps (décision concurrente)."),
 }
+
+
+def with_plan(files):
+    """The files as the serializer reads them: the plan's totals (plan_*) from the prefetched actions, a
+    fixed number of queries."""
+    return files.select_related("opco", "pathway__contract").prefetch_related("pathway__plan_actions")
 
 
 @extend_schema_view(
@@ -72,13 +78,9 @@ class FundingFileViewSet(
     }
 
     def get_queryset(self):
-        return (
-            FundingFile.objects.visible_to(self.request.user)
-            .select_related("opco", "pathway__contract")
-            # The plan's totals (plan_*) from the prefetched actions: a fixed number of queries.
-            .prefetch_related("pathway__plan_actions")
-            .order_by("submitted_at", "created_at", "id")
-        )
+        files = FundingFile.objects.visible_to(self.request.user).order_by("submitted_at", "created_at", "id")
+        # An action's service re-reads and locks the file; its answer reads it anew (_respond).
+        return with_plan(files) if self.action in SERIALIZED_ACTIONS else files
 
     def get_serializer_class(self):
         return FundingFileCreateSerializer if self.action == "create" else FundingFileSerializer
@@ -106,7 +108,7 @@ class FundingFileViewSet(
         return self._respond(service(acting_user=request.user, funding_file=funding_file, **serializer.validated_data))
 
     def _respond(self, funding_file):
-        return Response(FundingFileSerializer(FundingFile.objects.select_related("opco").get(pk=funding_file.pk)).data)
+        return Response(FundingFileSerializer(with_plan(FundingFile.objects).get(pk=funding_file.pk)).data)
 
     @extend_schema(
         summary="Transmettre le dossier à l'OPCO (porteur de projet)",

@@ -39,7 +39,7 @@ from vae_inversee.api.pathways.serializers import (
     TransitionRefusedSerializer,
     TransitionRequestSerializer,
 )
-from vae_inversee.api.permissions import ActionPermission, IsMember, RoleCheck
+from vae_inversee.api.permissions import SERIALIZED_ACTIONS, ActionPermission, IsMember, RoleCheck
 from vae_inversee.api.schema import BAD_REQUEST, FORBIDDEN, NOT_FOUND, WRITE_ERRORS
 
 # ---- shared pieces -------------------------------------------------------------------------------------
@@ -199,8 +199,6 @@ PHASE_ACTION_RESPONSES = {200: PathwayDetailSerializer, **WRITE_ERRORS}
 # The actions act on one pathway: the list's filters and pagination do not apply (their short lists
 # are returned whole).
 ACTION_OPTIONS = {"filter_backends": [], "pagination_class": None}
-# The actions that answer with the pathway(s) read by get_queryset, through the serializers.
-SERIALIZED_ACTIONS = frozenset({"list", "retrieve", "update", "partial_update"})
 DOCUMENT_ID = OpenApiParameter("document_id", int, OpenApiParameter.PATH, description="Identifiant de la pièce.")
 MESSAGE_ID = OpenApiParameter("message_id", int, OpenApiParameter.PATH, description="Identifiant du message.")
 
