@@ -1,6 +1,7 @@
-"""The portal's password backend: Django's, reading the signed-in user with their membership and organisation.
+"""The password backend of the portal and the admin: Django's, reading the signed-in user with their
+membership and organisation.
 
-Every portal page asks the user's role and organisation (scope, menus): one query instead of three.
+Every page asks the user's role and organisation (scope, menus): one query instead of three.
 """
 
 from django.contrib.auth import get_user_model
