@@ -100,7 +100,7 @@ class EmployerSerializer(fields.ModelSerializer):
 # ---- pathways ------------------------------------------------------------------------------------------
 
 
-class ContractSerializer(fields.ModelSerializer):
+class ContractSerializer(fields.PlannedReads, fields.ModelSerializer):
     class Meta:
         model = Contract
         fields = [
@@ -145,7 +145,7 @@ class TargetBlocksField(serializers.ManyRelatedField):
 
 # Expects the contract joined and the target blocks prefetched or their ids attached (PathwayViewSet):
 # the list then costs the same number of queries whatever the page size.
-class PathwaySerializer(fields.ModelSerializer):
+class PathwaySerializer(fields.PlannedReads, fields.ModelSerializer):
     project_holder = serializers.IntegerField(
         source="project_holder_id", read_only=True, help_text="Identifiant de l'organisation porteuse du parcours."
     )

@@ -272,12 +272,17 @@ class PathwayViewSet(
             # An action's service re-reads and locks the pathway; its answer reads it anew (pathway_response).
             return pathways
         pathways = pathways.select_related("contract")
-        # A page of the list gets its blocks' ids attached (paginate_queryset); one pathway, its blocks.
-        return pathways if self.action == "list" else pathways.prefetch_related("target_blocks")
+        # A page of the list, or the pathway read, gets its blocks' ids attached (paginate_queryset,
+        # get_object); a pathway an action changed, its blocks.
+        return pathways if self.action in ("list", "retrieve") else pathways.prefetch_related("target_blocks")
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         return selectors.with_target_block_ids(page) if page is not None and self.action == "list" else page
+
+    def get_object(self):
+        pathway = super().get_object()
+        return selectors.with_target_block_ids([pathway])[0] if self.action == "retrieve" else pathway
 
     def get_serializer_class(self):
         if self.action == "list":
