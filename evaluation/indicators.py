@@ -8,7 +8,8 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q, Sum, Window
+from django.db import connections
+from django.db.models import Aggregate, Count, DurationField, F, Q, Sum, Window
 from django.db.models.functions import Lead
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from funding.enums import CATEGORIES, FundingCategory, FundingStatus, PaymentReq
 from funding.models import FundingFile, PaymentRequest
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition, Project, ProjectHolder
-from pathways.selectors import ceiling_subquery
+from pathways.selectors import ceilings_of
 
 ZERO = Decimal("0.00")
 
@@ -35,39 +36,66 @@ def _counts(queryset, field):
     return {row[field]: row["count"] for row in rows}
 
 
-def phase_durations(pathways):
+class Median(Aggregate):
+    """The median of a duration, the mean of the two middle values for an even count (PostgreSQL's
+    `percentile_cont`, an ordered-set aggregate: the database sorts each group, nothing is fetched)."""
+
+    function = "PERCENTILE_CONT"
+    name = "Median"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+
+
+def phase_durations(pathways, in_database=None):
     """Per phase left, (median days, number of stays), from the transition log.
 
     A stay in phase P starts with the transition into P (or the pathway's creation for positioning)
-    and ends with the next transition of the same pathway.
+    and ends with the next transition of the same pathway. The medians are taken by the database where it
+    can (PostgreSQL; `in_database` forces one way or the other), from the fetched stays elsewhere.
     """
     log = PathwayTransition.objects.filter(pathway__in=pathways.order_by().values("pk"))
-    # One query: the next transition of the same pathway, in (at, id) order, by a window over the log (no
-    # correlated subquery per row); the medians are taken here, the stays sorted by duration.
-    rows = log.annotate(
+    # The next transition of the same pathway, in (at, id) order, by a window over the log (no correlated
+    # subquery per row).
+    log = log.annotate(
         left_at=Window(Lead("at"), partition_by=[F("pathway_id")], order_by=[F("at").asc(), F("pk").asc()])
-    ).values_list("from_phase", "to_phase", "at", "left_at", "pathway__created_at")
-    stays = {phase: [] for phase in PHASE_ORDER[:-1]}
-    timed = set(PHASE_ORDER[1:-1])
-    from_creation = {PHASE_ORDER[0]}  # positioning: timed from the pathway's creation
+    )
+    first = PHASE_ORDER[0]  # positioning: timed from the pathway's creation
+    timed = PHASE_ORDER[1:-1]  # every other stay: from the move into the phase to the next move
+    stays = {first: (Q(from_phase=first), F("at") - F("pathway__created_at"))}
+    stays |= {phase: (Q(to_phase=phase, left_at__isnull=False), F("left_at") - F("at")) for phase in timed}
+    if in_database is None:
+        in_database = connections[log.db].vendor == "postgresql"
+    if in_database:
+        # One query: the medians and counts are aggregated over the window in the database.
+        figures = log.aggregate(
+            **{f"{phase}_median": Median(duration, filter=where) for phase, (where, duration) in stays.items()},
+            **{f"{phase}_count": Count("pk", filter=where) for phase, (where, _duration) in stays.items()},
+        )
+        medians = {phase: (figures[f"{phase}_median"], figures[f"{phase}_count"]) for phase in stays}
+    else:
+        medians = _medians_in_python(log, first, timed)
+    return {
+        phase: (round(median.total_seconds() / 86400, 1) if count else None, count)
+        for phase, (median, count) in medians.items()
+    }
+
+
+def _medians_in_python(log, first, timed):
+    """`phase_durations`'s medians where the database has no `percentile_cont` (SQLite, the embedded default):
+    the stays fetched, sorted by duration, the middle one (or the mean of the two middle ones) taken."""
+    rows = log.values_list("from_phase", "to_phase", "at", "left_at", "pathway__created_at")
+    durations = {phase: [] for phase in [first, *timed]}
     for from_phase, to_phase, at, left_at, created_at in rows.order_by():
-        # Positioning starts at the pathway's creation; every other stay with the move into the phase.
-        if from_phase in from_creation:
-            stays[from_phase].append(at - created_at)
+        if from_phase == first:
+            durations[first].append(at - created_at)
         if to_phase in timed and left_at is not None:
-            stays[to_phase].append(left_at - at)
-    result = {}
-    for phase, durations in stays.items():
-        count = len(durations)
-        if not count:
-            result[phase] = (None, 0)
-            continue
-        # The median: the middle stay (or the two middle ones) in duration order.
-        durations.sort()
-        middle = durations[(count - 1) // 2 : count // 2 + 1]
-        median = sum(middle, datetime.timedelta()) / len(middle)
-        result[phase] = (round(median.total_seconds() / 86400, 1), count)
-    return result
+            durations[to_phase].append(left_at - at)
+    medians = {}
+    for phase, values in durations.items():
+        values.sort()
+        middle = values[(len(values) - 1) // 2 : len(values) // 2 + 1]
+        medians[phase] = (sum(middle, datetime.timedelta()) / len(middle) if middle else None, len(values))
+    return medians
 
 
 def _rate(employed, recorded):
@@ -276,14 +304,16 @@ def compute_from_scratch(user, filters=None) -> dict:
     )
     regions = _counts(pathways, "project_holder__organisation__region")
     levels = _counts(pathways, "certification__level")
-    holders = (
+    # The ceilings read after the grouping: a ceiling subquery in the grouped query would run once per pathway.
+    holders = list(
         pathways.values("project_holder", "project_holder__organisation__name")
-        .annotate(count=Count("pk", distinct=True), ceiling=ceiling_subquery("project_holder"))
+        .annotate(count=Count("pk"))
         .order_by("project_holder__organisation__name")
     )
+    ceilings = ceilings_of(row["project_holder"] for row in holders)
     holder_rows = [
         {"pk": row["project_holder"], "name": row["project_holder__organisation__name"],
-         "ceiling": row["ceiling"], "count": row["count"]}
+         "ceiling": ceilings[row["project_holder"]], "count": row["count"]}
         for row in holders
     ]  # fmt: skip
     if not holder_rows and not (filters is not None and filters.active()):
