@@ -1,6 +1,6 @@
 """The bench's in-process side (run by bench/run.py with the server's environment): API tokens for the
 bench users, the pools of distinct targets of the writes (picked by SQL in the right state), the
-parameters of the reads, the PDF render timing, and EXPLAIN (ANALYZE, BUFFERS) of the main list queries
+parameters of the reads, the PDF render and indicators recompute timings, and EXPLAIN (ANALYZE, BUFFERS) of the main list queries
 captured from the real views (CaptureQueriesContext) as the given user.
 
     python bench/prepare.py prepare out.json --pool N
@@ -129,6 +129,20 @@ def pdf_render_ms(file_ids, times=5):
     return round(statistics.median(timings), 1)
 
 
+def indicators_recompute_ms(email, times=3):
+    """The Ministry's indicators computed from the data, as the first read after a write does (every later
+    read of the same data version is a cache hit, measured under load as "API indicateurs JSON")."""
+    from evaluation.indicators import compute_from_scratch
+
+    user = User.objects.get(email=email)
+    timings = []
+    for _ in range(times):
+        started = time.perf_counter()
+        compute_from_scratch(user)
+        timings.append((time.perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
 def prepare(out, size):
     params = parameters()
     data = {"params": params, "pools": pools(size)}
@@ -136,6 +150,7 @@ def prepare(out, size):
     if params["agreement_user"]:
         data["tokens"][params["agreement_user"]] = token(params["agreement_user"])
         data["pdf_render_ms"] = pdf_render_ms(params["agreement_ids"])
+    data["indicators_recompute_ms"] = indicators_recompute_ms(params["ministry"])
     # A real PDF for the invoices of the payment requests (the upload check opens it).
     from vae_inversee.lib.pdf import render_pdf
 

@@ -67,7 +67,10 @@ def verdict(row, pathways):
     )
 
 
-def write_report(*, results, pathways, label, seconds, seed, plan, load, explain, pdf_render_ms, rncp, command):
+def write_report(
+    *, results, pathways, label, seconds, seed, plan, load, explain, pdf_render_ms, rncp, command,
+    indicators_recompute_ms=None,
+):  # fmt: skip
     results.mkdir(parents=True, exist_ok=True)
     day = dt.date.today().isoformat()
     stem = f"{day}-{pathways}" + (f"-{label}" if label else "")
@@ -77,7 +80,8 @@ def write_report(*, results, pathways, label, seconds, seed, plan, load, explain
     facts = machine()
     data = {"date": day, "pathways": pathways, "label": label, "seconds_per_op": seconds, "command": command,
             "seed_seconds": seed.get("seconds"), "seeded_at": seed.get("at"), "machine": facts, "operations": rows,
-            "pdf_render_ms": pdf_render_ms, "rncp_import": rncp, "explain": explain}  # fmt: skip
+            "pdf_render_ms": pdf_render_ms, "indicators_recompute_ms": indicators_recompute_ms, "rncp_import": rncp,
+            "explain": explain}  # fmt: skip
     json_path = results / f"{stem}.json"
     json_path.write_text(json.dumps(data, indent=1, ensure_ascii=False))
     lines = [
@@ -106,6 +110,12 @@ def write_report(*, results, pathways, label, seconds, seed, plan, load, explain
             f"{floor.get('rps')} (p50 {floor.get('p50')}) | {row['target']} {row['target_rule']} |"
         )
     lines += ["", f"Rendu du PDF d'accord (in-process, médiane de 5) : {pdf_render_ms} ms (cible < 150 ms)."]
+    if indicators_recompute_ms is not None:
+        lines.append(
+            f"Indicateurs du Ministère recalculés depuis les données, comme à la première lecture après une écriture "
+            f"(`evaluation.indicators.compute_from_scratch`, in-process, médiane de 3) : {indicators_recompute_ms} ms "
+            "(cible < 100 ms : les lectures suivantes de la même version des données sont celles mesurées en charge)."
+        )
     if rncp:
         lines.append(f"Import RNCP d'un export généré de 10 000 fiches (`manage.py import_rncp`) : "
                      f"{rncp.get('seconds')} s, code {rncp.get('returncode')}.")  # fmt: skip

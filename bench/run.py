@@ -359,6 +359,7 @@ def main():
     paths = write_report(
         results=RESULTS, pathways=args.pathways, label=args.label, seconds=args.seconds, seed=state, plan=plan,
         load=load, explain=explain, pdf_render_ms=prep.get("pdf_render_ms"), rncp=rncp,
+        indicators_recompute_ms=prep.get("indicators_recompute_ms"),
         command=" ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     )  # fmt: skip
     shutil.rmtree(work, ignore_errors=True)
