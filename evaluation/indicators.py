@@ -21,7 +21,8 @@ from funding.enums import CATEGORIES, FundingCategory, FundingStatus, PaymentReq
 from funding.models import FundingFile, PaymentRequest
 from pathways.enums import PHASE_ORDER, PathwayPhase
 from pathways.models import Pathway, PathwayTransition, Project, ProjectHolder
-from pathways.selectors import ceilings_of
+from pathways.selectors import ceiling_subquery
+from vae_inversee.accounts.models import Organisation
 
 ZERO = Decimal("0.00")
 
@@ -34,6 +35,23 @@ def _counts(queryset, field):
     # Nulls first on every database (SQLite and PostgreSQL order them differently by default).
     rows = queryset.values(field).annotate(count=Count("pk")).order_by(F(field).asc(nulls_first=True))
     return {row[field]: row["count"] for row in rows}
+
+
+def _grouped(queryset, key, objects, labels, **aggregates) -> list[dict]:
+    """`aggregates` of `queryset` per `key` (the id of one of `objects`), each row with the `labels` of its
+    object (row key: field of `objects`), read after in one query of the few objects grouped. Grouped on the
+    id alone, the database hashes the groups; grouped on the labels too, it sorts every row by them first."""
+    rows = list(queryset.values(key).annotate(**aggregates).order_by())
+    objects = objects.filter(pk__in={row[key] for row in rows}).values(*dict.fromkeys(["pk", *labels.values()]))
+    found = {obj["pk"]: obj for obj in objects}
+    for row in rows:
+        row.update({name: found[row[key]][path] for name, path in labels.items()})
+    return rows
+
+
+def _ordered(rows, *fields) -> list[dict]:
+    """`rows` in the order of `fields` (missing values last, as PostgreSQL orders them)."""
+    return sorted(rows, key=lambda row: [(row[field] is None, row[field] or "") for field in fields])
 
 
 class Median(Aggregate):
@@ -188,15 +206,13 @@ def project_grants(user, pathways, filtered) -> list[dict]:
     """The use of each accepted project's grant: pathways opened (abandoned ones count) over pathways granted.
 
     Within the filters, the pathways counted are the filtered ones; unfiltered, the accepted projects the
-    user sees without a pathway yet are listed too (at 0). Two queries.
+    user sees without a pathway yet are listed too (at 0). Three queries.
     """
-    rows = {
-        row["project"]: row
-        for row in pathways.values(
-            "project", "project__reference", "project__title", "project__granted_pathways",
-            "project__project_holder__organisation__name",
-        ).annotate(count=Count("pk", distinct=True)).order_by()
+    labels = {
+        "project__reference": "reference", "project__title": "title", "project__granted_pathways": "granted_pathways",
+        "project__project_holder__organisation__name": "project_holder__organisation__name",
     }  # fmt: skip
+    rows = {row["project"]: row for row in _grouped(pathways, "project", Project.objects, labels, count=Count("pk"))}
     if not filtered:
         for project in (
             Project.objects.visible_to(user)
@@ -243,20 +259,28 @@ def money_flow(files) -> dict:
         for row in paid.values("category").annotate(total=Sum("approved_amount")).order_by()
     }
     groups = {}
-    for key, code, name in (
-        ("by_opco", "opco__code", "opco__name"),
-        ("by_project_holder", "pathway__project_holder", "pathway__project_holder__organisation__name"),
-        ("by_project", "pathway__project", "pathway__project__reference"),
+    # Per group: its id in the files, the objects it names, the field shown as its id and its label.
+    for key, group, objects, shown, label in (
+        ("by_opco", "opco", Organisation.objects, "code", "name"),
+        ("by_project_holder", "pathway__project_holder", ProjectHolder.objects, "pk", "organisation__name"),
+        ("by_project", "pathway__project", Project.objects, "pk", "reference"),
     ):
         paid_by = {
-            row[f"funding_file__{code}"]: row["total"]
-            for row in paid.values(f"funding_file__{code}").annotate(total=Sum("approved_amount")).order_by()
+            row[f"funding_file__{group}"]: row["total"]
+            for row in paid.values(f"funding_file__{group}").annotate(total=Sum("approved_amount")).order_by()
         }
-        rows = files.values(code, name).annotate(requested=_requested_sum(), approved=_approved_sum()).order_by(name)
+        rows = _grouped(
+            files,
+            group,
+            objects,
+            {"shown": shown, "label": label},
+            requested=_requested_sum(),
+            approved=_approved_sum(),
+        )
         groups[key] = [
-            {"id": row[code], "label": row[name], "requested": _euros(row["requested"]),
-             "approved": _euros(row["approved"]), "paid": _euros(paid_by.get(row[code]))}
-            for row in rows
+            {"id": row["shown"], "label": row["label"], "requested": _euros(row["requested"]),
+             "approved": _euros(row["approved"]), "paid": _euros(paid_by.get(row[group]))}
+            for row in _ordered(rows, "label", group)
         ]  # fmt: skip
     totals = files.aggregate(
         approved=_approved_sum(), funded=Count("pathway", distinct=True, filter=Q(status=FundingStatus.APPROVED))
@@ -304,18 +328,14 @@ def compute_from_scratch(user, filters=None) -> dict:
     )
     regions = _counts(pathways, "project_holder__organisation__region")
     levels = _counts(pathways, "certification__level")
-    # The ceilings read after the grouping: a ceiling subquery in the grouped query would run once per pathway.
-    holders = list(
-        pathways.values("project_holder", "project_holder__organisation__name")
-        .annotate(count=Count("pk"))
-        .order_by("project_holder__organisation__name")
-    )
-    ceilings = ceilings_of(row["project_holder"] for row in holders)
+    holders = _grouped(
+        pathways, "project_holder", ProjectHolder.objects.annotate(ceiling=ceiling_subquery()),
+        {"name": "organisation__name", "ceiling": "ceiling"}, count=Count("pk"),
+    )  # fmt: skip
     holder_rows = [
-        {"pk": row["project_holder"], "name": row["project_holder__organisation__name"],
-         "ceiling": ceilings[row["project_holder"]], "count": row["count"]}
-        for row in holders
-    ]  # fmt: skip
+        {"pk": row["project_holder"], "name": row["name"], "ceiling": row["ceiling"], "count": row["count"]}
+        for row in _ordered(holders, "name", "project_holder")
+    ]
     if not holder_rows and not (filters is not None and filters.active()):
         # A project holder sees its own ceiling even before its first pathway.
         holder_rows = [

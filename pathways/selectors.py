@@ -252,27 +252,16 @@ def pathway_people(pathway, *, excluding=None, **kinds) -> list:
     return list(User.objects.filter(pk__in=ids))
 
 
-def _accepted_grants():
-    """A project holder's ceiling: the sum of its accepted projects' grants, per holder."""
-    return (
-        Project.objects.filter(status=ProjectStatus.ACCEPTED)
+def ceiling_subquery(holder_ref="pk"):
+    """A project holder's ceiling in a query: the sum of its accepted projects' grants (0 without any)."""
+    grants = (
+        Project.objects.filter(project_holder=OuterRef(holder_ref), status=ProjectStatus.ACCEPTED)
         .order_by()
         .values("project_holder")
         .annotate(total=Sum("granted_pathways"))
+        .values("total")
     )
-
-
-def ceiling_subquery(holder_ref="pk"):
-    """A project holder's ceiling in a query (0 without an accepted project)."""
-    return Coalesce(Subquery(_accepted_grants().filter(project_holder=OuterRef(holder_ref)).values("total")), 0)
-
-
-def ceilings_of(holder_ids) -> dict:
-    """The ceiling of each project holder of `holder_ids`, in one query (0 without an accepted project):
-    for a grouped query, where the subquery would run once per row grouped."""
-    ceilings = dict.fromkeys(holder_ids, 0)
-    grants = _accepted_grants().filter(project_holder__in=list(ceilings)).values_list("project_holder", "total")
-    return ceilings | {holder: total or 0 for holder, total in grants}
+    return Coalesce(Subquery(grants), 0)
 
 
 # ---- projects ---------------------------------------------------------------------------------------------
