@@ -6,6 +6,8 @@ applied to `Pathway.objects.visible_to(user)`, and the choices it accepts are th
 project holder or a certification outside one's scope is an invalid choice (a French error), not a leak.
 """
 
+import datetime
+
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Value, When
@@ -16,7 +18,7 @@ from evaluation.indicator_version import remember
 from pathways.enums import PathwayPhase
 from pathways.models import Pathway, Project, ProjectHolder
 from vae_inversee.accounts.models import Organisation
-from vae_inversee.lib.dates import out_of_range
+from vae_inversee.lib.dates import LATEST, day_start, out_of_range
 
 # The largest id a bigint column holds: beyond it (or not a whole positive number) an id cannot exist.
 MAX_ID = 2**63 - 1
@@ -54,17 +56,16 @@ def _invalid_choice(what):
 class IndicatorFilter(django_filters.FilterSet):
     """The dashboard's, the exports' and the indicators API's filters (GET parameters)."""
 
+    # A French calendar day, compared as the instants it spans (the index on created_at serves both bounds).
     created_from = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__gte",
+        method="filter_created_from",
         label="Ouverts à partir du",
         help_text="Date d'ouverture du parcours, incluse (AAAA-MM-JJ).",
         widget=DateInput,
         error_messages=DATE_ERRORS,
     )
     created_to = django_filters.DateFilter(
-        field_name="created_at",
-        lookup_expr="date__lte",
+        method="filter_created_to",
         label="Ouverts jusqu'au",
         help_text="Date d'ouverture du parcours, incluse (AAAA-MM-JJ).",
         widget=DateInput,
@@ -160,6 +161,13 @@ class IndicatorFilter(django_filters.FilterSet):
         if value == NO_LEVEL:
             return queryset.filter(certification__level__isnull=True)
         return queryset.filter(certification__level=int(value))
+
+    def filter_created_from(self, queryset, name, value):
+        return queryset.filter(created_at__gte=day_start(value))
+
+    def filter_created_to(self, queryset, name, value):
+        # Before the next day's first instant (a date out of range never gets here: `is_valid` refuses it).
+        return queryset.filter(created_at__lt=day_start(min(value, LATEST) + datetime.timedelta(days=1)))
 
     def is_valid(self):
         valid = super().is_valid()

@@ -129,6 +129,30 @@ def test_each_filter_narrows_every_figure(world):
     assert brittany["outcomes"]["exit"] == {"recorded": 1, "employed": 1, "rate": 100.0}
 
 
+def test_the_period_is_of_french_calendar_days(db, settings, tmp_path):
+    """A pathway opened at 23:30 in Paris on 10 February (22:30 UTC) belongs to the 10th, one opened at 00:10
+    on the 11th (23:10 UTC on the 10th) to the 11th: the bounds are the instants the French days span."""
+    settings.MEDIA_ROOT = tmp_path
+    paris = datetime.timezone(datetime.timedelta(hours=1))  # winter time
+    late, early = (
+        datetime.datetime(2026, 2, 10, 23, 30, tzinfo=paris),
+        datetime.datetime(2026, 2, 11, 0, 10, tzinfo=paris),
+    )
+    for moment in (late, early):
+        with time_machine.travel(moment, tick=False):
+            PathwayFactory(reference=f"VAEI-2026-{moment.minute:06d}")
+    ministry = UserFactory(role="ministry")
+
+    def total(**period):
+        return compute(ministry, filters_for(ministry, **period))["total_pathways"]
+
+    assert total(created_to="2026-02-10") == 1
+    assert total(created_from="2026-02-11") == 1
+    assert total(created_from="2026-02-10", created_to="2026-02-10") == 1
+    assert total(created_from="2026-02-10", created_to="2026-02-11") == 2
+    assert total(created_from="2026-02-12") == 0
+
+
 def test_the_filters_never_widen_the_scope(world):
     opco = world["opco"]
     assert compute(opco)["total_pathways"] == 2

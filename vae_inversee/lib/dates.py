@@ -3,6 +3,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -53,3 +54,9 @@ def year_of_contract(start: datetime.date, day: datetime.date) -> int:
     while add_months(start, 12 * year) <= day:
         year += 1
     return year
+
+
+def day_start(day: datetime.date) -> datetime.datetime:
+    """The first instant of `day` in the current time zone (Europe/Paris): a bound on a timestamp column that
+    its index can serve, where a `__date` lookup converts the column of every row first."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
