@@ -6,6 +6,11 @@ The plan lists operations `{name, users, seconds, requests: [{method, path, head
 each user loops over the op's requests (writes: each request once, from a pool of distinct targets)
 for a fixed time. Every response is timed (an event listener: exact percentiles, not locust's buckets);
 a status outside 2xx is an error, with the first bodies kept. Loopback only.
+
+Each op also gives the processor time it cost per request, by process (`cpu_ms_per_request`: gunicorn's
+workers, PostgreSQL's backends, the Celery worker, this load process; from /proc, Linux only), counted
+until the background work it queued is done (the broker's queue empty, the worker idle): on a machine of
+2 cores, the throughput of a write is at most 2 000 ms / the sum of these.
 """
 
 import json
@@ -16,8 +21,21 @@ import urllib.parse
 import gevent
 from locust import HttpUser, constant, events, task  # noqa: F401
 from locust.env import Environment
+from processor import processor_ms_per_request, processor_times  # bench/processor.py
 
 MIN_REQUESTS, MAX_SECONDS = 5, 90
+
+
+def wait_background(broker):
+    """Until the Celery queue is empty and the worker has had time to finish what it took (at most 120 s)."""
+    if not broker:
+        return
+    import redis
+
+    connection, limit = redis.Redis.from_url(broker), time.monotonic() + 120
+    while time.monotonic() < limit and connection.llen("celery"):
+        gevent.sleep(0.2)
+    gevent.sleep(0.5)
 
 
 def wait_idle(base, headers):
@@ -36,7 +54,7 @@ def wait_idle(base, headers):
         gevent.sleep(0.2)
 
 
-def run_operation(base, operation, common_headers):
+def run_operation(base, operation, common_headers, broker=None):
     requests = list(operation["requests"])
     pool = {"next": 0}
     timings, errors, samples, sizes = [], 0, [], []
@@ -89,6 +107,7 @@ def run_operation(base, operation, common_headers):
 
     env.events.request.add_listener(on_request)
     runner = env.create_local_runner()
+    cpu_before = processor_times()
     started = time.monotonic()
     runner.start(operation["users"], spawn_rate=operation["users"])
     deadline = started + operation["seconds"]
@@ -100,8 +119,10 @@ def run_operation(base, operation, common_headers):
         gevent.sleep(0.05)
     runner.quit()
     elapsed = time.monotonic() - started
-    wait_idle(base, common_headers)
     env.events.request.remove_listener(on_request)
+    wait_idle(base, common_headers)
+    wait_background(broker)
+    cpu = processor_ms_per_request(cpu_before, processor_times(), len(timings))
     timings.sort()
 
     def pct(q):
@@ -114,6 +135,7 @@ def run_operation(base, operation, common_headers):
         "requests": len(timings), "errors": errors, "rps": round(len(timings) / elapsed, 2) if elapsed else 0,
         "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
         "bytes": int(sum(sizes) / len(sizes)) if sizes else 0, "error_samples": samples,
+        "cpu_ms_per_request": cpu,
     }  # fmt: skip
 
 
@@ -124,9 +146,10 @@ def main():
         raise SystemExit("Ce banc ne vise que la machine locale (127.0.0.1).")
     results = []
     for operation in plan["operations"]:
-        result = run_operation(plan["base"], operation, plan.get("headers", {}))
+        result = run_operation(plan["base"], operation, plan.get("headers", {}), plan.get("broker"))
+        cpu = ", ".join(f"{group} {ms}" for group, ms in result["cpu_ms_per_request"].items())
         print(f"  {result['name']:38} p50 {result['p50']} p95 {result['p95']} ms, {result['rps']} req/s, "
-              f"{result['errors']} erreurs", flush=True)  # fmt: skip
+              f"{result['errors']} erreurs ; processeur ms/requête : {cpu}", flush=True)  # fmt: skip
         results.append(result)
     json.dump(results, open(sys.argv[2], "w"), indent=1)
 

@@ -1,5 +1,6 @@
 """The bench's report: bench/results/<date>-<size>[-label].md and .json, from bench/run.py's measures."""
 
+import ctypes.util
 import datetime as dt
 import json
 import os
@@ -12,6 +13,13 @@ P95_TARGETS = {"list": (50, 100), "detail": (50, 100), "indicators": (None, 100)
 FLOOR_RATIO = {"API liste": 0.5, "API détail": 0.7}
 
 
+def font_subsetting() -> str:
+    """Who subsets the PDFs' fonts: HarfBuzz (libharfbuzz-subset0), or WeasyPrint's slow fallback."""
+    if ctypes.util.find_library("harfbuzz-subset"):
+        return "HarfBuzz"
+    return "fontTools (libharfbuzz-subset0 absent : rendu des PDF 4 à 5 fois plus lent)"
+
+
 def machine():
     try:
         pg, autovacuum = subprocess.run(
@@ -21,7 +29,7 @@ def machine():
     except (OSError, subprocess.SubprocessError, ValueError):
         pg, autovacuum = "?", "?"
     return {"nproc": os.cpu_count(), "python": platform.python_version(), "postgresql": pg, "autovacuum": autovacuum,
-            "kernel": platform.release(), "load_average": os.getloadavg()}  # fmt: skip
+            "kernel": platform.release(), "load_average": os.getloadavg(), "font_subsetting": font_subsetting()}  # fmt: skip
 
 
 def assemble(plan, load):
@@ -67,6 +75,14 @@ def verdict(row, pathways):
     )
 
 
+def processor(row) -> str:
+    """The processor time per request by process (bench/load.py), where it was read."""
+    cpu = row.get("cpu_ms_per_request") or {}
+    if not cpu:
+        return "—"
+    return " / ".join(str(cpu.get(group, 0)) for group in ("gunicorn", "postgresql", "celery", "load"))
+
+
 def write_report(
     *, results, pathways, label, seconds, seed, plan, load, explain, pdf_render_ms, rncp, command,
     indicators_recompute_ms=None,
@@ -90,7 +106,8 @@ def write_report(
         f"Commande : `make bench PATHWAYS={pathways}` → `{command}` ({seconds:g} s par mesure ; références et "
         "opération entrelacées : plafond statique de même taille, plancher `/api/v1/me/`, puis l'opération).",
         f"Machine : {facts['nproc']} cœurs, PostgreSQL {facts['postgresql']}, Python {facts['python']}, noyau "
-        f"{facts['kernel']}, charge moyenne {', '.join(f'{x:.1f}' for x in facts['load_average'])} (machine partagée).",
+        f"{facts['kernel']}, charge moyenne {', '.join(f'{x:.1f}' for x in facts['load_average'])} (machine partagée), "
+        f"polices des PDF réduites par {facts['font_subsetting']}.",
         "Serveur : gunicorn 2 workers sync, `DJANGO_ENV=production`, `CONN_MAX_AGE=60`, Redis + 1 worker Celery "
         "(`nice -n 10`), PostgreSQL `random_page_cost = 1.1` (celui de docker-compose), "
         f"`VACUUM (ANALYZE)` avant la mesure (autovacuum du serveur : {facts.get('autovacuum', '?')}), "
@@ -99,15 +116,15 @@ def write_report(
         f"Seed : {seed.get('seconds')} s pour {pathways} parcours (`bench/seed_large.py`, semé le {seed.get('at')}).",
         "",
         "| opération | clients | p50 ms | p95 ms | p99 ms | req/s | erreurs | octets | × plafond statique | "
-        "× plancher | plancher req/s | cible |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "× plancher | plancher req/s | processeur ms/req : web / PostgreSQL / worker / charge | cible |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         floor = row["floor"] or {}
         lines.append(
             f"| {row['name']} | {row['users']} | {row['p50']} | {row['p95']} | {row['p99']} | {row['rps']} | "
             f"{row['errors']}/{row['requests']} | {row['bytes']} | {row['ratio_ceiling']} | {row['ratio_floor']} | "
-            f"{floor.get('rps')} (p50 {floor.get('p50')}) | {row['target']} {row['target_rule']} |"
+            f"{floor.get('rps')} (p50 {floor.get('p50')}) | {processor(row)} | {row['target']} {row['target_rule']} |"
         )
     lines += ["", f"Rendu du PDF d'accord (in-process, médiane de 5) : {pdf_render_ms} ms (cible < 150 ms)."]
     if indicators_recompute_ms is not None:

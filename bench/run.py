@@ -286,6 +286,13 @@ def main():
         raise SystemExit("Le banc ne vise que la machine locale.")
     base_env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_ENV", "REDIS_URL")}
     base_env.update({"DATABASE_URL": url})
+    from report import font_subsetting  # bench/report.py
+
+    if not font_subsetting().startswith("HarfBuzz"):
+        log(
+            "attention : libharfbuzz-subset0 absent (apt install libharfbuzz-subset0) ; WeasyPrint réduit les polices "
+            "par fontTools, le rendu des PDF et le worker en sont 4 à 5 fois plus lents (le rapport le dit)"
+        )
     state = seed(url, args.pathways, args.reseed, base_env)
     log("VACUUM (ANALYZE)")
     tune(url)  # before the server's first connection
@@ -332,7 +339,7 @@ def main():
             "path": "/api/v1/me/",
             "headers": {"Authorization": f"Token {prep['tokens'][prep['params']['holder']]}"},
         }  # noqa: E501
-        plan = {"base": f"http://127.0.0.1:{args.port}", "headers": PROXY, "operations": []}
+        plan = {"base": f"http://127.0.0.1:{args.port}", "headers": PROXY, "broker": redis_url, "operations": []}
         for index, op in enumerate(ops):
             for ref in (
                 {"name": f"plafond statique {op['probe_bytes']} o #{index}", "ref": "ceiling",
