@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
 DEAD_REDIS = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    "default": {"BACKEND": "vae_inversee.lib.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
 }
 
 

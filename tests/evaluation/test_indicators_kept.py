@@ -182,7 +182,7 @@ def test_query_count_of_a_computation_does_not_grow_with_the_data(settings, tmp_
 def test_with_the_cache_down_writes_go_through_and_the_figures_are_computed_in_full(settings, tmp_path, caplog):
     settings.MEDIA_ROOT = tmp_path
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {"BACKEND": "vae_inversee.lib.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
     pathway = PathwayFactory()
     staff_of(pathway)
