@@ -17,9 +17,7 @@ from vae_inversee.api.accounts import LoginAddressThrottle
 pytestmark = pytest.mark.django_db
 
 TOKEN_URL = "/api/v1/auth/token/"
-DEAD_REDIS = {
-    "default": {"BACKEND": "vae_inversee.lib.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
-}
+DEAD_REDIS = {"default": {"BACKEND": "vae_inversee.lib.redis_cache.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
 
 
 def token_attempt(email, password="faux", **meta):
