@@ -1,6 +1,5 @@
 """bench/processor.py: the processor time of each op, by process, read from /proc."""
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.bench.modules import bench_module
 from tests.conftest import require_service
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="/proc absent (Linux seulement)")
@@ -16,11 +16,7 @@ BURN = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() 
 
 
 def load_processor():
-    path = Path(__file__).resolve().parents[2] / "bench" / "processor.py"
-    spec = importlib.util.spec_from_file_location("bench_processor", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("processor")
 
 
 def test_a_process_is_counted_in_its_group_per_request():

@@ -1,9 +1,7 @@
 """bench/seed_large.py on a tiny size: the shape of what it seeds, so the bench's data cannot silently rot."""
 
-import importlib.util
 from collections import defaultdict
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -14,6 +12,7 @@ from evaluation.models import Assessment, Jury
 from funding.models import FundingFile, PaymentRequest
 from pathways.enums import PHASE_ORDER
 from pathways.models import Document, Pathway, PathwayMessage, PathwayTransition, PlanAction, ProjectHolder
+from tests.bench.modules import bench_module
 from tests.pathways.factories import ProjectFactory, ProjectHolderFactory
 from vae_inversee.accounts.models import Membership, User
 
@@ -22,11 +21,7 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="seed_
 
 
 def load_seeder():
-    path = Path(__file__).resolve().parents[2] / "bench" / "seed_large.py"
-    spec = importlib.util.spec_from_file_location("bench_seed_large", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return bench_module("seed_large")
 
 
 @pytest.fixture
