@@ -118,8 +118,8 @@ TEMPLATES = [
                 "vae_inversee.www.context_processors.unread",
                 "vae_inversee.www.context_processors.help_links",
             ],
-            # `|euros` and `{% can %}` in every template: portal pages, PDFs and e-mails.
-            "builtins": ["vae_inversee.lib.template_library"],
+            # `|euros` and `{% can %}` in every template: portal pages, PDFs and e-mails; the lists' badges.
+            "builtins": ["vae_inversee.lib.template_library", "vae_inversee.www.badges"],
         },
     },
 ]
