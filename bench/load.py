@@ -38,15 +38,18 @@ def wait_background(broker):
     gevent.sleep(0.5)
 
 
-def wait_idle(base, headers):
+def wait_idle(base, headers, probe=None):
     """Requests cut at the end of an op still run in gunicorn's workers: wait until both answer fast
-    (two concurrent cheap requests under 100 ms), so the next measure starts on an idle server."""
+    (two concurrent cheap requests under 100 ms), so the next measure starts on an idle server. `probe`:
+    the floor's request (`/api/v1/me/` with a token, so the server logs no refused request)."""
     import requests
 
+    probe = probe or {"path": "/api/v1/me/", "headers": {}}
+    headers = {**headers, **probe["headers"]}
     session = requests.Session()
     limit = time.monotonic() + 120
     while time.monotonic() < limit:
-        jobs = [gevent.spawn(session.get, base + "/api/v1/me/", headers=headers, timeout=120) for _ in range(2)]
+        jobs = [gevent.spawn(session.get, base + probe["path"], headers=headers, timeout=120) for _ in range(2)]
         started = time.monotonic()
         gevent.joinall(jobs)
         if time.monotonic() - started < 0.1:
@@ -54,7 +57,7 @@ def wait_idle(base, headers):
         gevent.sleep(0.2)
 
 
-def run_operation(base, operation, common_headers, broker=None):
+def run_operation(base, operation, common_headers, broker=None, idle=None):
     requests = list(operation["requests"])
     pool = {"next": 0}
     timings, errors, samples, sizes = [], 0, [], []
@@ -120,7 +123,7 @@ def run_operation(base, operation, common_headers, broker=None):
     runner.quit()
     elapsed = time.monotonic() - started
     env.events.request.remove_listener(on_request)
-    wait_idle(base, common_headers)
+    wait_idle(base, common_headers, idle)
     wait_background(broker)
     cpu = processor_ms_per_request(cpu_before, processor_times(), len(timings))
     timings.sort()
@@ -146,7 +149,7 @@ def main():
         raise SystemExit("Ce banc ne vise que la machine locale (127.0.0.1).")
     results = []
     for operation in plan["operations"]:
-        result = run_operation(plan["base"], operation, plan.get("headers", {}), plan.get("broker"))
+        result = run_operation(plan["base"], operation, plan.get("headers", {}), plan.get("broker"), plan.get("idle"))
         cpu = ", ".join(f"{group} {ms}" for group, ms in result["cpu_ms_per_request"].items())
         print(f"  {result['name']:38} p50 {result['p50']} p95 {result['p95']} ms, {result['rps']} req/s, "
               f"{result['errors']} erreurs ; processeur ms/requête : {cpu}", flush=True)  # fmt: skip

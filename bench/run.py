@@ -339,7 +339,8 @@ def main():
             "path": "/api/v1/me/",
             "headers": {"Authorization": f"Token {prep['tokens'][prep['params']['holder']]}"},
         }  # noqa: E501
-        plan = {"base": f"http://127.0.0.1:{args.port}", "headers": PROXY, "broker": redis_url, "operations": []}
+        plan = {"base": f"http://127.0.0.1:{args.port}", "headers": PROXY, "broker": redis_url, "idle": me,
+                "operations": []}  # fmt: skip
         for index, op in enumerate(ops):
             for ref in (
                 {"name": f"plafond statique {op['probe_bytes']} o #{index}", "ref": "ceiling",
