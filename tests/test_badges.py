@@ -54,3 +54,19 @@ def test_widget_attrs_write_what_djangos_own_template_writes():
     assert render('{% include "django/forms/widgets/attrs.html" %}', widget={"attrs": attrs}) == render(
         djangos, widget={"attrs": attrs}
     )
+
+
+def test_progress_and_jury_badges_keep_their_markup():
+    assert render("{% level_badge l t %}", l="acquired", t="Acquis") == (
+        '<p class="fr-badge fr-badge--sm fr-badge--no-icon fr-badge--success">Acquis</p>'
+    )
+    assert render("{% level_badge l t %}", l="not_started", t="Non commencé") == (
+        '<p class="fr-badge fr-badge--sm fr-badge--no-icon ">Non commencé</p>'
+    )
+    # The jury's result is the larger badge (no fr-badge--sm); an absent candidate, the neutral one.
+    assert render("{% outcome_badge o t %}", o="partial", t="Validation partielle") == (
+        '<p class="fr-badge fr-badge--no-icon fr-badge--new">Validation partielle</p>'
+    )
+    assert render("{% outcome_badge o t %}", o="absent", t="Candidat absent") == (
+        '<p class="fr-badge fr-badge--no-icon ">Candidat absent</p>'
+    )

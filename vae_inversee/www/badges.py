@@ -1,9 +1,11 @@
-"""The status badges of the portal, built in Python (settings.TEMPLATES "builtins"): one per row of a
+"""The badges of the portal, built in Python (settings.TEMPLATES "builtins"): one per row of a
 25-row list, where an `{% include %}` cost about 0.03 ms each (issue 16, the portal pages).
 
 {% phase_badge pathway.phase pathway.get_phase_display %}                     a pathway's phase
 {% funding_badge funding_file.status funding_file.get_status_display %}       a funding file's status
 {% project_badge project.status project.get_status_display %}                 a project's status
+{% level_badge assessment.level assessment.get_level_display %}               a skill block's progress
+{% outcome_badge jury.outcome jury.get_outcome_display %}                     a jury's result (larger)
 {% unread_badge pathway.unread %}                    "2 messages non lus", nothing at 0
 """
 
@@ -11,6 +13,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.html import format_html
 
+from evaluation.enums import JuryOutcome, ProgressLevel
 from funding.enums import FundingStatus
 from pathways.enums import PathwayPhase, ProjectStatus
 
@@ -40,10 +43,16 @@ PROJECT_COLOURS = {
     ProjectStatus.REJECTED: "fr-badge--error",
     ProjectStatus.DEEMED_REJECTED: "fr-badge--error",
 }
+LEVEL_COLOURS = {ProgressLevel.IN_PROGRESS: "fr-badge--info", ProgressLevel.ACQUIRED: "fr-badge--success"}
+OUTCOME_COLOURS = {
+    JuryOutcome.FULL: "fr-badge--success",
+    JuryOutcome.PARTIAL: "fr-badge--new",
+    JuryOutcome.NONE: "fr-badge--error",
+}
 
 
-def _badge(colour, label):
-    return format_html('<p class="fr-badge fr-badge--sm fr-badge--no-icon {}">{}</p>', colour, label)
+def _badge(colour, label, size="fr-badge--sm "):
+    return format_html('<p class="fr-badge {}fr-badge--no-icon {}">{}</p>', size, colour, label)
 
 
 @register.simple_tag
@@ -59,6 +68,16 @@ def funding_badge(status, label):
 @register.simple_tag
 def project_badge(status, label):
     return _badge(PROJECT_COLOURS.get(status, ""), label)
+
+
+@register.simple_tag
+def level_badge(level, label):
+    return _badge(LEVEL_COLOURS.get(level, ""), label)
+
+
+@register.simple_tag
+def outcome_badge(outcome, label):
+    return _badge(OUTCOME_COLOURS.get(outcome, ""), label, size="")
 
 
 @register.simple_tag
