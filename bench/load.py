@@ -38,13 +38,12 @@ def wait_background(broker):
     gevent.sleep(0.5)
 
 
-def wait_idle(base, headers, probe=None):
+def wait_idle(base, headers, probe):
     """Requests cut at the end of an op still run in gunicorn's workers: wait until both answer fast
     (two concurrent cheap requests under 100 ms), so the next measure starts on an idle server. `probe`:
     the floor's request (`/api/v1/me/` with a token, so the server logs no refused request)."""
     import requests
 
-    probe = probe or {"path": "/api/v1/me/", "headers": {}}
     headers = {**headers, **probe["headers"]}
     session = requests.Session()
     limit = time.monotonic() + 120
@@ -57,7 +56,7 @@ def wait_idle(base, headers, probe=None):
         gevent.sleep(0.2)
 
 
-def run_operation(base, operation, common_headers, broker=None, idle=None):
+def run_operation(base, operation, common_headers, broker, idle):
     requests = list(operation["requests"])
     pool = {"next": 0}
     timings, errors, samples, sizes = [], 0, [], []
@@ -149,7 +148,7 @@ def main():
         raise SystemExit("Ce banc ne vise que la machine locale (127.0.0.1).")
     results = []
     for operation in plan["operations"]:
-        result = run_operation(plan["base"], operation, plan.get("headers", {}), plan.get("broker"), plan.get("idle"))
+        result = run_operation(plan["base"], operation, plan.get("headers", {}), plan.get("broker"), plan["idle"])
         cpu = ", ".join(f"{group} {ms}" for group, ms in result["cpu_ms_per_request"].items())
         print(f"  {result['name']:38} p50 {result['p50']} p95 {result['p95']} ms, {result['rps']} req/s, "
               f"{result['errors']} erreurs ; processeur ms/requête : {cpu}", flush=True)  # fmt: skip
