@@ -7,6 +7,11 @@ by another request between the first change and the commit, from the data before
 random token, not a counter: a version lost by the cache (eviction, restart) cannot come back and revive
 old figures.
 
+The indicators themselves take seconds to compute from the national data set: with a worker running the
+tasks, a read after a write answers the last figures computed, marked as such, while the worker computes
+the new ones (`latest`); the values derived from them (their JSON, their files) are kept per the figures'
+own version (`remember_at`).
+
 Every model of the apps below is watched (save, delete, many-to-many); the few bulk writes that bypass
 signals call `bump()` themselves (evaluation.services.record_jury's block results, the anonymisation, the bench
 seeder through `manage.py refresh_indicators`) or, from a lower layer, send `vae_inversee.lib.signals.
@@ -22,6 +27,7 @@ import logging
 import threading
 import uuid
 
+from celery import current_app
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import transaction
@@ -36,6 +42,8 @@ logger = logging.getLogger("evaluation.indicators")
 
 VERSION_KEY = "indicators:version"
 TIMEOUT = 24 * 3600
+# A value read while stale (`latest`) is computed again in the background at most this often (seconds).
+REFRESH_EVERY = 30
 WATCHED_APPS = {"accounts", "certifications", "pathways", "funding", "evaluation"}
 # Written often, read by no indicator: an API token issued or used, a saved list filter.
 IGNORED_MODELS = {"accounts.apitoken", "accounts.savedfilter"}
@@ -91,27 +99,83 @@ def version() -> str | None:
     return current
 
 
+def _key(user, name, parts) -> str:
+    payload = json.dumps([user.pk, name, *parts], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _keeps(user) -> bool:
+    return user is not None and bool(getattr(user, "pk", None))
+
+
 def remember(user, name: str, compute, *parts):
     """`compute()`, kept per (data version, user, name, parts) like the indicators: exact, since any write of
     the watched data makes it unreachable. `parts` add what the value also reads outside that data (each
     part must be JSON-serialisable or have a str). Computed every time for an anonymous user or with the
     cache down."""
-    current = version() if user is not None and getattr(user, "pk", None) else None
-    if current is None:
+    current = version() if _keeps(user) else None
+    return remember_at(current, user, name, compute, *parts)
+
+
+def remember_at(token, user, name: str, compute, *parts, latest=False):
+    """`compute()`, kept per (`token`, user, name, parts): `remember` at the current version, or a value derived
+    from figures computed at an earlier one (`latest_token`), which stays what it was. Computed every time
+    when `token` is None (the cache was unreachable). `latest`: a value computed here also becomes the last
+    one computed, the one `latest_token` answers while the next is computed."""
+    if token is None or not _keeps(user):
         return compute()
-    payload = json.dumps([user.pk, name, *parts], sort_keys=True, default=str)
-    kept_key = f"kept:{current}:{hashlib.sha256(payload.encode()).hexdigest()}"
+    key = _key(user, name, parts)
+    kept_key = f"kept:{token}:{key}"
     try:
         value = cache.get(kept_key)
     except Exception:  # see _new_version
         return compute()
     if value is None:
         value = compute()
+        kept = {kept_key: value, **({f"latest:{key}": token} if latest else {})}
         try:
-            cache.set(kept_key, value, TIMEOUT)
+            cache.set_many(kept, TIMEOUT)
         except Exception:  # see _new_version
             logger.warning("Indicateurs : le cache est indisponible, valeur non gardée.", exc_info=True)
     return value
+
+
+def _background() -> bool:
+    """Whether a task runs apart from the request (a worker): with Celery eager (the embedded default, the
+    tests) it would run inside the reading request, so the figures are computed there, exact."""
+    return not current_app.conf.task_always_eager
+
+
+def latest_token(user, name: str, refresh, *parts):
+    """`(token, up_to_date)`: the data version at which to read the value `name` (`remember_at(token, …,
+    latest=True)`): the current one, or, once the data has changed since the last value was computed and
+    while a worker computes the new one, the last one's.
+
+    A figure read from the whole national data set takes seconds to compute (12 s at a million pathways);
+    computed in the reading request after each write, it made the first reader wait each time, and under a
+    steady flow of writes every reader. So, when a worker runs the tasks, the last value is answered at
+    once, marked as not up to date, and `refresh()` is called to have it computed again in the background, at
+    most once per `REFRESH_EVERY` seconds per value (the lock expires on its own: a refresh lost with its
+    worker included). The very first read computes in the request, as does every read with Celery eager.
+    Costs one small cache read: the values are read at the token only, and the ones derived from them (the
+    figures' JSON, their files) under the same token without the figures themselves.
+    """
+    current = version() if _keeps(user) else None
+    if current is None:
+        return None, True
+    key = _key(user, name, parts)
+    try:
+        last = cache.get(f"latest:{key}")
+    except Exception:  # see _new_version
+        return None, True
+    if last is None or last == current or not _background():
+        return current, True
+    try:
+        if cache.add(f"refreshing:{key}", 1, REFRESH_EVERY):
+            refresh()
+    except Exception:  # a broker or cache that does not answer: the next read after the lock tries again
+        logger.warning("Indicateurs : nouveau calcul non demandé.", exc_info=True)
+    return last, False
 
 
 def kept_query(user, name: str, queryset, compute):

@@ -7,6 +7,7 @@ those pathways): the number of queries does not grow with the number of pathways
 import datetime
 from decimal import Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.db import connections
 from django.db.models import Aggregate, Count, DurationField, F, Q, Sum, Window
@@ -16,6 +17,7 @@ from django.utils import timezone
 from certifications.enums import Level
 from evaluation import indicator_version
 from evaluation.enums import EMPLOYED_SITUATIONS, JuryOutcome, OutcomeMoment, OutcomeSituation
+from evaluation.filters import IndicatorFilter
 from evaluation.models import Jury, JuryBlockResult, PathwayOutcome
 from funding.enums import CATEGORIES, FundingCategory, FundingStatus, PaymentRequestStatus
 from funding.models import FundingFile, PaymentRequest
@@ -25,6 +27,8 @@ from pathways.selectors import ceiling_subquery
 from vae_inversee.accounts.models import Organisation
 
 ZERO = Decimal("0.00")
+# evaluation.tasks.refresh_indicators: the figures a reader found stale, computed again by a worker.
+REFRESH_TASK = "evaluation.tasks.refresh_indicators"
 
 
 def _euros(value) -> Decimal:
@@ -300,19 +304,64 @@ def money_flow(files) -> dict:
     }
 
 
+def _parts(filters):
+    """What the figures read besides the data and the user: the filters (their echo), the national ceiling."""
+    return (filters.echo() if filters is not None else None, settings.NATIONAL_PATHWAY_CEILING)
+
+
+def _token(user, filters):
+    """`(token, up_to_date)`: the data version of the figures to read (`indicator_version.latest_token`):
+    the current one, or the last one computed while a worker computes them again
+    (`evaluation.tasks.refresh_indicators`)."""
+    parts = _parts(filters)
+    return indicator_version.latest_token(user, "indicators", lambda: _ask_refresh(user, parts[0]), *parts)
+
+
+def _figures_at(token, user, filters) -> dict:
+    return indicator_version.remember_at(
+        token, user, "indicators", lambda: compute_from_scratch(user, filters), *_parts(filters), latest=True
+    )
+
+
+def _ask_refresh(user, echo):
+    # By name (the task's module imports this one). Not through the outbox: nothing is lost with the message
+    # (the next read asks again), and a read writes no row.
+    current_app.send_task(REFRESH_TASK, args=[user.pk, echo], retry=False, ignore_result=True)
+
+
+def refresh(user, echo) -> bool:
+    """Compute the figures of `user` within the filters `echo` (`IndicatorFilter.echo()`, None: unfiltered)
+    from the data as it is now and keep them as the last computed: the background task's work."""
+    filters = None
+    if echo is not None:
+        filters = IndicatorFilter(echo, user=user)
+        if not filters.is_valid():  # a choice gone since the read (a project withdrawn…): nothing to keep
+            return False
+    token = indicator_version.version()
+    if token is None:
+        return False
+    _figures_at(token, user, filters)
+    return True
+
+
 def compute(user, filters=None) -> dict:
-    """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`,
-    kept per (data version, user, filters) in the cache. The version changes at every write of the data the
-    indicators read (evaluation.indicator_version), so a cached figure is never stale."""
-    data = kept(user, filters, "indicators", lambda: compute_from_scratch(user, filters))
-    return data | {"generated_at": timezone.now()}
+    """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`
+    (their `computed_at` says when), kept in the cache, with `generated_at` (this read) and `up_to_date`
+    (whether they include every write so far: see `_token`)."""
+    token, up_to_date = _token(user, filters)
+    return _figures_at(token, user, filters) | {"generated_at": timezone.now(), "up_to_date": up_to_date}
 
 
-def kept(user, filters, name, compute):
-    """`compute()`, a value read from the indicators of `user` within `filters` (the figures, a file of them),
-    kept like them: per data version, user and filters."""
-    echo = filters.echo() if filters is not None else None
-    return indicator_version.remember(user, name, compute, echo, settings.NATIONAL_PATHWAY_CEILING)
+def kept(user, filters, name, write):
+    """`(value, up_to_date)`: `write(figures)`, a value derived from the indicators of `user` within
+    `filters` (their JSON, a file of them), kept with the figures it was written from (under their data
+    version: read again, it costs neither the figures nor their writing)."""
+    token, up_to_date = _token(user, filters)
+
+    def derive():
+        return write(_figures_at(token, user, filters))
+
+    return indicator_version.remember_at(token, user, name, derive, *_parts(filters)), up_to_date
 
 
 def compute_from_scratch(user, filters=None) -> dict:
@@ -369,7 +418,7 @@ def compute_from_scratch(user, filters=None) -> dict:
 
     national_ceiling = settings.NATIONAL_PATHWAY_CEILING
     return {
-        "generated_at": timezone.now(),
+        "computed_at": timezone.now(),
         "total_pathways": total,
         "by_phase": [
             {"phase": phase.value, "label": phase.label, "count": by_phase.get(phase.value, 0)}

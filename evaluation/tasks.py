@@ -1,9 +1,11 @@
 from celery import shared_task
 from django.urls import reverse
 
+from evaluation import indicators
 from evaluation.models import Jury
 from evaluation.reminders import send_digests
 from pathways.selectors import pathway_people
+from vae_inversee.accounts.models import User
 from vae_inversee.notifications.enums import NotificationCategory
 from vae_inversee.notifications.services import notify
 
@@ -30,3 +32,10 @@ def notify_jury_result(self, jury_id):
 def send_daily_reminders(self):
     """Celery beat, every morning: one digest per concerned user (see evaluation.reminders)."""
     return send_digests()
+
+
+@shared_task(bind=True, ignore_result=True)
+def refresh_indicators(self, user_id, echo):
+    """Compute again the indicators a reader found stale (evaluation.indicators.figures), for the next readers."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    return user is not None and indicators.refresh(user, echo)

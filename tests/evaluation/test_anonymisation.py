@@ -35,7 +35,8 @@ BEFORE_RETENTION = WALKED_AT + RETENTION - datetime.timedelta(days=1)
 
 def figures(user):
     result = compute(user)
-    result.pop("generated_at")
+    for stamp in ("generated_at", "computed_at", "up_to_date"):
+        result.pop(stamp)
     return result
 
 

@@ -31,7 +31,7 @@ from vae_inversee.accounts.services import api_token_issue
 
 
 def _figures(data):
-    return {name: value for name, value in data.items() if name != "generated_at"}
+    return {name: value for name, value in data.items() if name not in ("generated_at", "computed_at", "up_to_date")}
 
 
 def _sibling(pathway):

@@ -67,7 +67,14 @@ class JurySerializer(fields.ModelSerializer):
 class IndicatorsSerializer(fields.Serializer):
     """Documentation of the indicators' JSON (see evaluation.indicators.compute)."""
 
-    generated_at = serializers.DateTimeField()
+    generated_at = serializers.DateTimeField(help_text="L'instant de cette réponse.")
+    up_to_date = serializers.BooleanField(
+        help_text=(
+            "`true` : les chiffres tiennent compte de toutes les écritures à ce jour. `false` : ce sont les derniers "
+            "chiffres calculés (voir `computed_at`), recalculés en arrière-plan ; relisez dans quelques secondes."
+        )
+    )
+    computed_at = serializers.DateTimeField(help_text="L'instant où ces chiffres ont été calculés depuis les données.")
     total_pathways = serializers.IntegerField()
     by_phase = serializers.ListField(child=serializers.DictField())
     by_opco = serializers.ListField(child=serializers.DictField())
