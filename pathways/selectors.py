@@ -354,8 +354,15 @@ def unread_messages(user):
     return PathwayMessage.objects.visible_to(user).exclude(author=user).filter(~Exists(read))
 
 
+# The header counts the unread messages up to this: past it, "99+" (the Ministry, who sees every thread, has
+# hundreds of thousands; counting them all cost ~50 ms at 100 000 pathways and ~0.5 s at 1 000 000 on the
+# first page after each write, where counting stops at the hundredth).
+UNREAD_SHOWN = 99
+
+
 def unread_count(user) -> int:
-    return unread_messages(user).count()
+    """The user's unread messages, counted up to `UNREAD_SHOWN + 1` (more than `UNREAD_SHOWN` unread)."""
+    return unread_messages(user).order_by()[: UNREAD_SHOWN + 1].count()
 
 
 def last_read_at(user):

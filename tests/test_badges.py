@@ -34,6 +34,10 @@ def test_unread_badge_counts_in_french_and_says_nothing_at_zero():
     assert render("{% unread_badge n %}", n=None) == ""
     assert "1 message non lu</span>" in render("{% unread_badge n %}", n=1)
     assert "3 messages non lus</span>" in render("{% unread_badge n %}", n=3)
+    assert render("{% unread_label n %}", n=0) == ""
+    assert render("{% unread_label n %}", n=1) == " (1 non lu)"
+    assert render("{% unread_label n %}", n=99) == " (99 non lus)"
+    assert render("{% unread_label n %}", n=100) == " (99+ non lus)"
 
 
 def test_widget_attrs_write_what_djangos_own_template_writes():

@@ -117,6 +117,26 @@ def test_the_header_s_unread_count_is_kept_until_a_new_message_or_a_read(shared,
     assert "non lu" not in header().split('id="messages-link"')[1].split("</a>")[0]
 
 
+def test_the_header_counts_unread_messages_up_to_99_then_says_99_plus(shared, client):
+    pathway, staff, other, other_staff = shared
+    ministry = staff["ministry"]
+    client.force_login(ministry)
+    PathwayMessage.objects.bulk_create(
+        PathwayMessage(pathway=pathway, author=staff["opco"], body=f"Relance {n}")
+        for n in range(selectors.UNREAD_SHOWN)
+    )
+    assert selectors.unread_count(ministry) == selectors.UNREAD_SHOWN
+    link = client.get("/notifications/").content.decode().split('id="messages-link"')[1].split("</a>")[0]
+    assert f"Messages ({selectors.UNREAD_SHOWN} non lus)" in link
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Une de plus")
+    services.message_post(acting_user=staff["opco"], pathway=pathway, body="Et encore une")
+    assert selectors.unread_count(ministry) == selectors.UNREAD_SHOWN + 1  # counting stops there
+    link = client.get("/notifications/").content.decode().split('id="messages-link"')[1].split("</a>")[0]
+    assert f"Messages ({selectors.UNREAD_SHOWN}+ non lus)" in link
+    services.thread_mark_read(user=ministry, pathway=pathway)
+    assert selectors.unread_count(ministry) == 0
+
+
 def test_a_message_is_refused_empty_with_a_fake_attachment_from_the_ministry_or_outside(shared):
     pathway, staff, other, other_staff = shared
     with pytest.raises(ValidationError) as error:

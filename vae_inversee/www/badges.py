@@ -7,6 +7,7 @@
 {% level_badge assessment.level assessment.get_level_display %}               a skill block's progress
 {% outcome_badge jury.outcome jury.get_outcome_display %}                     a jury's result (larger)
 {% unread_badge pathway.unread %}                    "2 messages non lus", nothing at 0
+{% unread_label unread_messages %}                   the header's "(2 non lus)", "(99+ non lus)", nothing at 0
 """
 
 from django import template
@@ -16,6 +17,7 @@ from django.utils.html import format_html
 from evaluation.enums import JuryOutcome, ProgressLevel
 from funding.enums import FundingStatus
 from pathways.enums import PathwayPhase, ProjectStatus
+from pathways.selectors import UNREAD_SHOWN
 
 register = template.Library()
 
@@ -93,3 +95,12 @@ def unread_badge(unread):
         plural,
         plural,
     )
+
+
+@register.simple_tag
+def unread_label(unread):
+    """The header's unread messages after "Messages": " (2 non lus)", " (99+ non lus)" past `UNREAD_SHOWN`."""
+    if not unread:
+        return ""
+    shown = f"{UNREAD_SHOWN}+" if unread > UNREAD_SHOWN else str(unread)
+    return f" ({shown} non lu{pluralize(unread)})"
