@@ -56,18 +56,18 @@ def wait_idle(base, headers, probe):
         gevent.sleep(0.2)
 
 
-def run_operation(base, operation, common_headers, broker, idle):
-    requests = list(operation["requests"])
-    pool = {"next": 0}
-    timings, errors, samples, sizes = [], 0, [], []
+def user_class(base, name, requests, pooled, users, common_headers, samples):
+    """A locust user looping over `requests` (`pooled`: each once, from a shared pool), `users` of them."""
+    pool = {"next": 0, "size": len(requests)}
 
     class OperationUser(HttpUser):
         host = base
         wait_time = constant(0)
+        fixed_count = users
 
         @task
         def call(self):
-            if operation.get("pool"):
+            if pooled:
                 index = pool["next"]
                 if index >= len(requests):
                     gevent.sleep(0.05)  # the pool is used up: the op ends (main loop)
@@ -81,7 +81,7 @@ def run_operation(base, operation, common_headers, broker, idle):
             if spec.get("files"):
                 files = {name: (filename, content.encode("latin-1"), ctype)
                          for name, (filename, content, ctype) in spec["files"].items()}  # fmt: skip
-            kwargs = {"headers": {**common_headers, **spec.get("headers", {})}, "name": operation["name"], "catch_response": True,
+            kwargs = {"headers": {**common_headers, **spec.get("headers", {})}, "name": name, "catch_response": True,
                       "allow_redirects": False}  # fmt: skip
             if spec.get("json") is not None:
                 kwargs["json"] = spec["json"]
@@ -98,10 +98,31 @@ def run_operation(base, operation, common_headers, broker, idle):
                 else:
                     response.success()
 
-    env = Environment(user_classes=[OperationUser], events=events)
+    OperationUser.__name__ = f"User{abs(hash(name))}"
+    return OperationUser, pool
+
+
+def run_operation(base, operation, common_headers, broker, idle):
+    """One op's measure. `operation["background"]` (optional: `{users, requests, pool}`): other requests sent
+    at the same time by other users (writes under the op's reads), counted apart: only the op's own requests
+    are timed; the background's count and errors are reported with them."""
+    timings, errors, samples, sizes = [], 0, [], []
+    main, pool = user_class(base, operation["name"], list(operation["requests"]), operation.get("pool"),
+                            operation["users"], common_headers, samples)  # fmt: skip
+    classes, background = [main], operation.get("background")
+    behind = {"requests": 0, "errors": 0}
+    if background:
+        behind_class, _ = user_class(base, operation["name"] + " (fond)", list(background["requests"]),
+                                     background.get("pool"), background["users"], common_headers, samples)  # fmt: skip
+        classes.append(behind_class)
+    env = Environment(user_classes=classes, events=events)
 
     def on_request(request_type, name, response_time, response_length, exception=None, **kwargs):
         nonlocal errors
+        if name != operation["name"]:
+            behind["requests"] += 1
+            behind["errors"] += exception is not None
+            return
         timings.append(response_time)
         sizes.append(response_length or 0)
         if exception is not None:
@@ -111,11 +132,12 @@ def run_operation(base, operation, common_headers, broker, idle):
     runner = env.create_local_runner()
     cpu_before = processor_times()
     started = time.monotonic()
-    runner.start(operation["users"], spawn_rate=operation["users"])
+    total = operation["users"] + (background["users"] if background else 0)
+    runner.start(total, spawn_rate=total)
     deadline = started + operation["seconds"]
     # At least MIN_REQUESTS completed (a slow op would show none in a short window), at most MAX_SECONDS.
     while time.monotonic() < deadline or (len(timings) < MIN_REQUESTS and time.monotonic() < started + MAX_SECONDS):
-        if operation.get("pool") and pool["next"] >= len(requests):
+        if operation.get("pool") and pool["next"] >= pool["size"]:
             gevent.sleep(1)  # the last requests in flight
             break
         gevent.sleep(0.05)
@@ -138,6 +160,7 @@ def run_operation(base, operation, common_headers, broker, idle):
         "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
         "bytes": int(sum(sizes) / len(sizes)) if sizes else 0, "error_samples": samples,
         "cpu_ms_per_request": cpu,
+        **({"background": {"users": background["users"], **behind}} if background else {}),
     }  # fmt: skip
 
 

@@ -30,7 +30,9 @@ from rest_framework.test import APIClient  # noqa: E402
 from vae_inversee.accounts.models import User  # noqa: E402
 from vae_inversee.accounts.services import api_token_issue  # noqa: E402
 
-HOLDERS_FOR_WRITES = 20
+# The holders whose pathways the writes change: enough for three pools of transitions (run.py: the writes
+# measured and the writes under the two indicators reads) across a few runs on the same seed.
+HOLDERS_FOR_WRITES = 60
 
 
 def rows(sql, params=()):
@@ -80,7 +82,7 @@ def pools(size):
                                   "'BENCH-%%' ORDER BY laureate_reference LIMIT %s", [HOLDERS_FOR_WRITES])]  # fmt: skip
     emails = {org: holder_email(org) for org in holders}
     transition = rows("SELECT id, project_holder_id FROM pathways_pathway WHERE phase = 'positioning' AND "
-                      "project_holder_id = ANY(%s) ORDER BY id LIMIT %s", [holders, size])  # fmt: skip
+                      "project_holder_id = ANY(%s) ORDER BY id LIMIT %s", [holders, 3 * size])  # fmt: skip
     approve = rows(
         "SELECT f.id, o.code, f.requested_teaching, f.requested_design, f.requested_support FROM funding_fundingfile f "
         "JOIN accounts_organisation o ON o.id = f.opco_id WHERE f.status = 'submitted' ORDER BY f.id LIMIT %s",

@@ -83,6 +83,14 @@ def processor(row) -> str:
     return " / ".join(str(cpu.get(group, 0)) for group in ("gunicorn", "postgresql", "celery", "load"))
 
 
+def clients(row) -> str:
+    """The op's clients, and those writing at the same time (`background`) with what they wrote."""
+    behind = row.get("background")
+    if not behind:
+        return str(row["users"])
+    return f"{row['users']} (+ {behind['users']} écrivant : {behind['requests']} changements de phase, {behind['errors']} erreurs)"
+
+
 def write_report(
     *, results, pathways, label, seconds, seed, plan, load, explain, pdf_render_ms, rncp, command,
     indicators_recompute_ms=None,
@@ -122,7 +130,7 @@ def write_report(
     for row in rows:
         floor = row["floor"] or {}
         lines.append(
-            f"| {row['name']} | {row['users']} | {row['p50']} | {row['p95']} | {row['p99']} | {row['rps']} | "
+            f"| {row['name']} | {clients(row)} | {row['p50']} | {row['p95']} | {row['p99']} | {row['rps']} | "
             f"{row['errors']}/{row['requests']} | {row['bytes']} | {row['ratio_ceiling']} | {row['ratio_floor']} | "
             f"{floor.get('rps')} (p50 {floor.get('p50')}) | {processor(row)} | {row['target']} {row['target_rule']} |"
         )

@@ -253,9 +253,22 @@ def operations(prep, cookies, pool_size):
     def auth(token):
         return {"Authorization": f"Token {token}", "Accept": "application/json"}
 
-    ops.append({"name": "écriture : changement de phase", "users": 8, "kind": "write", "pool": True, "requests": [
-        {"method": "POST", "path": f"/api/v1/pathways/{t['id']}/transition/", "headers": auth(t["token"]),
-         "json": {"to": "support"}} for t in pools["transition"]]})  # fmt: skip
+    def transitions(targets):
+        return [{"method": "POST", "path": f"/api/v1/pathways/{t['id']}/transition/", "headers": auth(t["token"]),
+                 "json": {"to": "support"}} for t in targets]  # fmt: skip
+
+    # A third of the pool each: the writes measured, and the writes under the indicators read as they go on.
+    moves = pools["transition"]
+    ops.append({"name": "écriture : changement de phase", "users": 8, "kind": "write", "pool": True,
+                "requests": transitions(moves[0::3])})  # fmt: skip
+    for (name, h, path), behind in zip(
+        (("API indicateurs JSON pendant des écritures", api(ministry), "/api/v1/indicators/"),
+         ("portail tableau de bord pendant des écritures", portal(ministry), "/pilotage/")),
+        (moves[1::3], moves[2::3]), strict=True,
+    ):  # fmt: skip
+        ops.append({"name": name, "users": 2, "kind": "indicators",
+                    "requests": [{"method": "GET", "path": path, "headers": h}],
+                    "background": {"users": 2, "pool": True, "requests": transitions(behind)}})  # fmt: skip
     ops.append({"name": "écriture : accord de financement", "users": 8, "kind": "write", "pool": True, "requests": [
         {"method": "POST", "path": f"/api/v1/funding-files/{t['id']}/approve/", "headers": auth(t["token"]),
          "json": t["body"]} for t in pools["approve"]]})  # fmt: skip
