@@ -9,7 +9,7 @@ old figures.
 
 The indicators themselves take seconds to compute from the national data set: with a worker running the
 tasks, a read after a write answers the last figures computed, marked as such, while the worker computes
-the new ones (`latest`); the values derived from them (their JSON, their files) are kept per the figures'
+the new ones (`latest_token`); the values derived from them (their JSON, their files) are kept per the figures'
 own version (`remember_at`).
 
 Every model of the apps below is watched (save, delete, many-to-many); the few bulk writes that bypass
@@ -42,7 +42,7 @@ logger = logging.getLogger("evaluation.indicators")
 
 VERSION_KEY = "indicators:version"
 TIMEOUT = 24 * 3600
-# A value read while stale (`latest`) is computed again in the background at most this often (seconds).
+# A value read while stale (`latest_token`) is computed again in the background at most this often (seconds).
 REFRESH_EVERY = 30
 WATCHED_APPS = {"accounts", "certifications", "pathways", "funding", "evaluation"}
 # Written often, read by no indicator: an API token issued or used, a saved list filter.

@@ -309,17 +309,16 @@ def _parts(filters):
     return (filters.echo() if filters is not None else None, settings.NATIONAL_PATHWAY_CEILING)
 
 
-def _token(user, filters):
+def _token(user, parts):
     """`(token, up_to_date)`: the data version of the figures to read (`indicator_version.latest_token`):
     the current one, or the last one computed while a worker computes them again
     (`evaluation.tasks.refresh_indicators`)."""
-    parts = _parts(filters)
     return indicator_version.latest_token(user, "indicators", lambda: _ask_refresh(user, parts[0]), *parts)
 
 
-def _figures_at(token, user, filters) -> dict:
+def _figures_at(token, user, filters, parts) -> dict:
     return indicator_version.remember_at(
-        token, user, "indicators", lambda: compute_from_scratch(user, filters), *_parts(filters), latest=True
+        token, user, "indicators", lambda: compute_from_scratch(user, filters), *parts, latest=True
     )
 
 
@@ -340,7 +339,7 @@ def refresh(user, echo) -> bool:
     token = indicator_version.version()
     if token is None:
         return False
-    _figures_at(token, user, filters)
+    _figures_at(token, user, filters, _parts(filters))
     return True
 
 
@@ -348,20 +347,22 @@ def compute(user, filters=None) -> dict:
     """The indicators of the pathways `user` may see, within `filters`: the figures of `compute_from_scratch`
     (their `computed_at` says when), kept in the cache, with `generated_at` (this read) and `up_to_date`
     (whether they include every write so far: see `_token`)."""
-    token, up_to_date = _token(user, filters)
-    return _figures_at(token, user, filters) | {"generated_at": timezone.now(), "up_to_date": up_to_date}
+    parts = _parts(filters)
+    token, up_to_date = _token(user, parts)
+    return _figures_at(token, user, filters, parts) | {"generated_at": timezone.now(), "up_to_date": up_to_date}
 
 
 def kept(user, filters, name, write):
     """`(value, up_to_date)`: `write(figures)`, a value derived from the indicators of `user` within
     `filters` (their JSON, a file of them), kept with the figures it was written from (under their data
     version: read again, it costs neither the figures nor their writing)."""
-    token, up_to_date = _token(user, filters)
+    parts = _parts(filters)
+    token, up_to_date = _token(user, parts)
 
     def derive():
-        return write(_figures_at(token, user, filters))
+        return write(_figures_at(token, user, filters, parts))
 
-    return indicator_version.remember_at(token, user, name, derive, *_parts(filters)), up_to_date
+    return indicator_version.remember_at(token, user, name, derive, *parts), up_to_date
 
 
 def compute_from_scratch(user, filters=None) -> dict:
