@@ -233,6 +233,8 @@ def operations(prep, cookies, pool_size):
         ("portail /porteur/ dernière page", portal(holder), [f"/porteur/?page={p['holder_last_page']}"], "list"),
         ("portail /porteur/ ?q=", portal(holder), [f"/porteur/?q={p['q']}"], "list"),
         ("portail détail", portal(holder), [f"/parcours/{i}/" for i in p["detail_ids"]], "detail"),
+        ("portail messages du parcours", portal(holder), [f"/parcours/{i}/messages/" for i in p["detail_ids"]],
+         "detail"),
         ("portail file OPCO /opco/", portal(opco), ["/opco/"], "list"),
         ("portail file OPCO ?q=", portal(opco), [f"/opco/?q={p['q']}"], "list"),
         ("API file OPCO", api(opco), ["/api/v1/funding-files/?status=submitted"], "list"),

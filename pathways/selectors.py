@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import Count, DateField, DateTimeField, Exists, F, Max, OuterRef, Prefetch, Subquery, Sum
+from django.db.models import Count, DateField, DateTimeField, Exists, F, Max, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from certifications.models import Certification, Certifier, SkillBlock
@@ -118,6 +118,11 @@ def pathways_for_page(user):
         )
         .prefetch_related(Prefetch("transitions", queryset=PathwayTransition.objects.select_related("by")))
     )
+
+
+def pathways_for_messages(user):
+    """The visible pathways with what the heading of their « Messages » page shows."""
+    return Pathway.objects.visible_to(user).select_related("candidate", "certification")
 
 
 def with_target_block_ids(pathways) -> list:
@@ -346,12 +351,31 @@ def assignments_of(pathway):
     return PathwayAssignment.objects.filter(pathway=pathway).select_related("assignee", "previous", "by")
 
 
+def _read_by(user):
+    """Whether the user has read the message of the outer query (their thread's read marker is later)."""
+    return Exists(
+        MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
+    )
+
+
 def unread_messages(user):
     """The messages of others the user has not read yet, on the pathways the user sees."""
     if not user.is_authenticated:
         return PathwayMessage.objects.none()
-    read = MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
-    return PathwayMessage.objects.visible_to(user).exclude(author=user).filter(~Exists(read))
+    return PathwayMessage.objects.visible_to(user).exclude(author=user).filter(~_read_by(user))
+
+
+def thread_counts(pathway, user) -> dict:
+    """{"count", "unread"}: the pathway's messages and, of them, the others' the user has not read yet.
+
+    For the « Messages » tab of the pathway's file page (one query: that page does not read the thread).
+    The pathway was fetched within `visible_to(user)`, so its whole thread is the user's to read.
+    """
+    return (
+        PathwayMessage.objects.filter(pathway=pathway)
+        .annotate(read=_read_by(user))
+        .aggregate(count=Count("id"), unread=Count("id", filter=Q(read=False) & ~Q(author=user)))
+    )
 
 
 # The header counts the unread messages up to this: past it, "99+" (the Ministry, who sees every thread, has
@@ -378,11 +402,10 @@ def with_unread(queryset, user, pathway="pk"):
     One correlated subquery in the list's own query (no query per row); `pathway` names the row's pathway
     (`pk` for pathways, `pathway` for funding files).
     """
-    read = MessageRead.objects.filter(pathway=OuterRef("pathway"), user=user, read_at__gte=OuterRef("created_at"))
     unread = (
         PathwayMessage.objects.filter(pathway=OuterRef(pathway))
         .exclude(author=user)
-        .filter(~Exists(read))
+        .filter(~_read_by(user))
         .values("pathway")
         .annotate(n=Count("id"))
         .values("n")

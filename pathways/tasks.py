@@ -123,7 +123,7 @@ def notify_message(self, message_id):
         subject=f"{pathway.reference} : nouveau message de {message.author.get_full_name() or message.author.email}",
         template="message",
         context={"pathway": pathway, "message": message},
-        link=_link(pathway) + "#messages",
+        link=reverse("pathways:messages", args=[pathway.pk]) + "#messages",
     )
     # The candidate reads the thread too, on « Mon parcours » (once their account is active).
     candidate_user = pathway.candidate.user

@@ -96,8 +96,9 @@ def test_the_holder_invites_the_candidate_who_follows_their_pathway(page, live_s
     assert pathway.documents.get(original_name="attestation.pdf").uploaded_by.email == candidate.email
 
     # Nothing else: the staff's pathway page is refused; the link is spent; then a normal login.
-    page.goto(f"{live_server.url}/parcours/{pathway.pk}/")
-    assert "Accès refusé" in page.locator("main").inner_text()
+    for staff_page in (f"/parcours/{pathway.pk}/", f"/parcours/{pathway.pk}/messages/"):
+        page.goto(f"{live_server.url}{staff_page}")
+        assert "Accès refusé" in page.locator("main").inner_text()
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{live_server.url}/mon-parcours/")
     page.get_by_role("button", name="Se déconnecter").click()

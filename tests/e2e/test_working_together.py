@@ -52,6 +52,8 @@ def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, li
     log_in(page, live_server.url, "opco@demo.vae")
     page.wait_for_url(re.compile(r"/opco/$"))
     page.goto(f"{live_server.url}/parcours/{pathway.pk}/")
+    page.locator("#onglet-messages").click()  # the thread and the notes have a page of their own
+    page.wait_for_url(re.compile(rf"/parcours/{pathway.pk}/messages/#messages$"))
     page.locator("#form-message").get_by_role("textbox").fill("Pouvez-vous confirmer la date de début du contrat ?")
     page.get_by_label("Pièce jointe (facultative)").set_input_files(str(attachment))
     page.get_by_role("button", name="Envoyer", exact=True).click()
@@ -74,12 +76,17 @@ def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, li
     assert pathway.reference not in page.content()
     log_out(page)
 
-    # The holder sees the unread message in the header, reads it with its attachment, and answers.
+    # The holder sees the unread message on the pathway's file and in the header, reads it with its attachment,
+    # and answers.
     log_in(page, live_server.url, "porteur@demo.vae")
     page.wait_for_url(re.compile(r"/porteur/$"))
+    page.goto(f"{live_server.url}/parcours/{pathway.pk}/")
+    assert re.search(r"dont \d+ non lus?\)", page.locator("#onglet-messages").inner_text())
+    assert "Pouvez-vous confirmer" not in page.content()
     assert re.search(r"Messages \(\d+ non lus?\)", page.locator("#messages-link").inner_text())
     page.locator("#messages-link").click()
     page.get_by_role("link", name=pathway.reference).click()
+    page.wait_for_url(re.compile(rf"/parcours/{pathway.pk}/messages/#messages$"))
     thread = page.locator("#fil-messages")
     assert "Pouvez-vous confirmer la date de début du contrat ?" in thread.inner_text()
     with page.expect_download() as download:
@@ -90,6 +97,7 @@ def test_holder_and_opco_exchange_messages_and_the_opco_keeps_its_notes(page, li
     page.get_by_role("button", name="Envoyer", exact=True).click()
     page.get_by_text("Votre message est envoyé.").wait_for()
     assert "Oui : le contrat commence comme indiqué." in page.locator("#fil-messages").inner_text()
+    assert "non lu" not in page.locator("#onglet-messages").inner_text()
 
 
 @pytest.mark.e2e

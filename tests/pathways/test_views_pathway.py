@@ -94,10 +94,12 @@ def test_page_queries_are_bounded(client, db, django_assert_max_num_queries):
     client.force_login(staff_of(pathway)["project_holder"])
     # 14 today (session, user, membership, the pathway and its one-to-ones, blocks, documents, log, history,
     # guards, header); the guards other apps register may add a few, never one per document or transition.
-    # Working together adds four: the thread, the organisation's notes, the unread messages of the header and
-    # the « read up to now » marker.
-    with django_assert_max_num_queries(24):
+    # Working together adds two: the thread's counts of the « Messages » button, the unread messages of the
+    # header. The thread and the notes are read on the pathway's « Messages » page, which marks the thread read.
+    with django_assert_max_num_queries(22):
         assert client.get(reverse("pathways:detail", args=[pathway.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("pathways:messages", args=[pathway.pk])).status_code == 200
 
 
 def test_history_lists_transitions_and_field_changes(client, db):

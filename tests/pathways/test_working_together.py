@@ -68,6 +68,24 @@ def test_the_unread_counter_goes_down_once_the_thread_is_read(shared):
     assert selectors.unread_count(holder) == 0
 
 
+def test_the_thread_counts_of_the_messages_button_agree_with_the_unread_counts(shared):
+    pathway, staff, other, other_staff = shared
+    holder, opco = staff["project_holder"], staff["opco"]
+    assert selectors.thread_counts(pathway, holder) == {"count": 0, "unread": 0}
+    services.message_post(acting_user=holder, pathway=pathway, body="Bonjour")  # one's own: never unread
+    services.message_post(acting_user=opco, pathway=pathway, body="Question 1")
+    services.message_post(acting_user=other_staff["project_holder"], pathway=other, body="Ailleurs")
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.thread_counts(pathway, holder) == {"count": 2, "unread": 1}
+    assert len(queries) == 1
+    assert selectors.thread_counts(pathway, opco) == {"count": 2, "unread": 0}  # read when it wrote
+    services.thread_mark_read(user=holder, pathway=pathway)
+    assert selectors.thread_counts(pathway, holder) == {"count": 2, "unread": 0}
+    services.message_post(acting_user=opco, pathway=pathway, body="Question 2")
+    counts = selectors.thread_counts(pathway, holder)
+    assert counts == {"count": 3, "unread": 1} == {"count": 3, "unread": selectors.unread_count(holder)}
+
+
 def test_a_thread_read_again_with_nothing_new_writes_nothing(shared):
     pathway, staff, _, _ = shared
     holder = staff["project_holder"]
@@ -92,8 +110,12 @@ def test_the_lists_show_each_pathway_s_unread_messages(shared, client):
     services.message_post(acting_user=staff["opco"], pathway=pathway, body="Question 2")
     client.force_login(staff["project_holder"])
     assert "2 messages non lus" in client.get("/porteur/").content.decode()
-    assert client.get(f"/parcours/{pathway.pk}/").status_code == 200  # reading the pathway reads its thread
+    page = client.get(f"/parcours/{pathway.pk}/").content.decode()  # the file page does not read the thread
+    assert "Messages et notes internes (2, dont 2 non lus)" in page and "Question 1" not in page
+    assert "2 messages non lus" in client.get("/porteur/").content.decode()
+    assert client.get(f"/parcours/{pathway.pk}/messages/").status_code == 200  # its « Messages » page does
     assert "messages non lus" not in client.get("/porteur/").content.decode()
+    assert "Messages et notes internes (2)" in client.get(f"/parcours/{pathway.pk}/").content.decode()
 
 
 def test_the_header_s_unread_count_is_kept_until_a_new_message_or_a_read(shared, client):
@@ -304,13 +326,18 @@ def test_the_api_thread_with_an_attachment(shared):
 
 def test_the_pathway_page_thread_notes_and_header_counter(client, shared):
     pathway, staff, _, _ = shared
-    page_url = f"/parcours/{pathway.pk}/"
+    page_url = f"/parcours/{pathway.pk}/messages/"
     client.force_login(staff["opco"])
-    sent = client.post(f"/parcours/{pathway.pk}/messages/", {"body": "Le devis, SVP", "attachment": pdf_upload()})
-    assert sent.status_code == 302 and sent["Location"].endswith("#messages")
+    sent = client.post(page_url, {"body": "Le devis, SVP", "attachment": pdf_upload()})
+    assert sent.status_code == 302 and sent["Location"] == page_url + "#messages"
     noted = client.post(f"/parcours/{pathway.pk}/notes/", {"body": "Note OPCO secrète"})
-    assert noted.status_code == 302
-    assert client.post(f"/parcours/{pathway.pk}/messages/", {"body": ""}).status_code == 400
+    assert noted.status_code == 302 and noted["Location"] == page_url + "#notes"
+    assert "Note OPCO secrète" in client.get(page_url).content.decode()
+    refused = client.post(page_url, {"body": "", "attachment": pdf_upload()})
+    # Shown again on the messages page, with the French error; nothing sent.
+    assert refused.status_code == 400 and 'id="form-message"' in refused.content.decode()
+    assert "pas été envoyé" in refused.content.decode() and PathwayMessage.objects.count() == 1
+    assert client.get(f"/parcours/{pathway.pk}/notes/")["Location"] == page_url  # a form's address revisited
 
     client.force_login(staff["project_holder"])
     assert "Messages (1 non lu)" in client.get("/messages/").content.decode()

@@ -34,7 +34,7 @@ urlpatterns = [
     path("parcours/<int:pk>/plan/<int:action_pk>/retirer/", plan.plan_action_delete, name="plan_action_delete"),
     path("parcours/<int:pk>/plan/<int:action_pk>/heures/", plan.plan_action_realise, name="plan_action_realise"),
     path("messages/", views.message_inbox, name="message_inbox"),
-    path("parcours/<int:pk>/messages/", views.message_post, name="message_post"),
+    path("parcours/<int:pk>/messages/", views.pathway_messages, name="messages"),
     path(
         "parcours/<int:pk>/messages/<int:message_pk>/piece-jointe/",
         views.message_attachment,

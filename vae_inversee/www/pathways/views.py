@@ -4,7 +4,7 @@ policy (a 403 for an action the role never takes)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
@@ -21,9 +21,11 @@ from vae_inversee.www.lists import EXPORT_FORMATS, Column, ListSpec, local_momen
 from vae_inversee.www.pages import (
     act_on_pathway,
     assign_form,
+    pathway_messages_page,
     pathway_page,
     pathway_url,
     render_candidate_page,
+    render_messages_page,
     render_pathway_page,
 )
 from vae_inversee.www.pathways.forms import (
@@ -462,8 +464,17 @@ def message_inbox(request):
     return render(request, "pathways/message_inbox.html", threads)
 
 
+@allowed("pathway.view")
+def pathway_messages(request, pk):
+    """The pathway's « Messages » page (GET); a message written there (POST)."""
+    if request.method == "POST":
+        return message_post(request, pk)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render_messages_page(request, pathway_messages_page(request, pk))
+
+
 @allowed("message.write")
-@post_only("pathways:detail")
 def message_post(request, pk):
     return act_on_pathway(
         request,
@@ -478,6 +489,7 @@ def message_post(request, pk):
         ),
         success=lambda message, form: "Votre message est envoyé.",
         anchor="messages",
+        page="pathways:messages",
     )
 
 
@@ -488,7 +500,7 @@ def message_attachment(request, pk, message_pk):
 
 
 @allowed("pathway_note.write")
-@post_only("pathways:detail")
+@post_only("pathways:messages")
 def note_add(request, pk):
     return act_on_pathway(
         request,
@@ -500,6 +512,7 @@ def note_add(request, pk):
         ),
         success=lambda note, form: "Note interne enregistrée (visible de votre organisation seulement).",
         anchor="notes",
+        page="pathways:messages",
     )
 
 
