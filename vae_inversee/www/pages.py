@@ -33,9 +33,10 @@ from vae_inversee.www.pathways.forms import (
 )
 
 
-def pathway_page(request, pk):
-    """The pathway of the page, within the user's scope (404 outside), with what the page shows."""
-    pathways = selectors.pathways_for_page(request.user)
+def pathway_page(request, pk, pathways=None):
+    """The pathway of the page, within the user's scope (404 outside), with what the page shows (`pathways`:
+    the visible pathways with what another page shows; by default, the file page's)."""
+    pathways = selectors.pathways_for_page(request.user) if pathways is None else pathways
     try:
         return get_joined(pathways, pk=pk)
     except pathways.model.DoesNotExist:
@@ -176,15 +177,6 @@ def render_pathway_page(request, pathway, *, forms=None, refused=None, status=20
     )
     context["jury_shown"] = bool(juries or context.get("jury_result_form")) or policy.can(user, "jury.view", pathway)
     return render(request, "pages/pathway.html", context, status=status)
-
-
-def pathway_messages_page(request, pk):
-    """The pathway of the « Messages » page, within the user's scope (404 outside): what its heading shows."""
-    pathways = selectors.pathways_for_messages(request.user)
-    try:
-        return pathways.get(pk=pk)
-    except pathways.model.DoesNotExist:
-        raise Http404("Aucun parcours ne correspond.") from None
 
 
 def render_messages_page(request, pathway, *, forms=None, status=200):

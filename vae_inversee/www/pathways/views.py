@@ -21,7 +21,6 @@ from vae_inversee.www.lists import EXPORT_FORMATS, Column, ListSpec, local_momen
 from vae_inversee.www.pages import (
     act_on_pathway,
     assign_form,
-    pathway_messages_page,
     pathway_page,
     pathway_url,
     render_candidate_page,
@@ -471,7 +470,7 @@ def pathway_messages(request, pk):
         return message_post(request, pk)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    return render_messages_page(request, pathway_messages_page(request, pk))
+    return render_messages_page(request, pathway_page(request, pk, selectors.pathways_for_messages(request.user)))
 
 
 @allowed("message.write")
